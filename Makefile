@@ -1,0 +1,53 @@
+# collectivite-odoo: the README's commands. Odoo 18.0 Community is a prerequisite,
+# never installed by this file: every target first checks that it is importable.
+SHELL := /bin/bash
+PYTHON ?= python3
+DB_DEMO ?= collectivite_demo
+DB_TEST ?= collectivite_test
+DB_BENCH ?= collectivite_bench
+HTTP_PORT ?= 8069
+TEST_HTTP_PORT ?= 8079
+# Every addon of the suite (a folder of addons/ with a manifest).
+ADDONS := $(shell for d in addons/*/__manifest__.py; do basename $$(dirname $$d); done | paste -sd, -)
+ODOO = $(PYTHON) -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()'
+ADDONS_PATH = $$($(PYTHON) tools/odoo_paths.py)
+
+.PHONY: help check-odoo deps demo test lint bench
+
+help:
+	@echo "make demo   - set up, create/update the demo database $(DB_DEMO) and serve it on http://localhost:$(HTTP_PORT)"
+	@echo "make test   - fresh database $(DB_TEST), every addon's tests and tests/ through pytest"
+	@echo "make lint   - pre-commit (ruff, pylint-odoo)"
+	@echo "make bench  - data generators and timed scenarios on $(DB_BENCH)"
+
+check-odoo:
+	@$(PYTHON) tools/odoo_paths.py >/dev/null
+
+deps: check-odoo
+	@bash tools/setup_machine.sh
+
+demo: check-odoo deps
+	@if psql -lqt | cut -d'|' -f1 | grep -qw $(DB_DEMO); then \
+		echo "Updating $(DB_DEMO)..."; \
+		$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_DEMO) -u $(ADDONS) --stop-after-init --log-level=warn; \
+	else \
+		echo "Creating $(DB_DEMO) with $(ADDONS) and French demo data..."; \
+		$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_DEMO) -i $(ADDONS) --load-language=fr_FR --stop-after-init --log-level=warn; \
+	fi
+	@bash tools/demo_logins.sh $(HTTP_PORT)
+	$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$' --http-port=$(HTTP_PORT)
+
+test: check-odoo deps
+	@dropdb --if-exists $(DB_TEST)
+	@echo "Installing $(ADDONS) on a fresh $(DB_TEST)..."
+	@$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_TEST) -i $(ADDONS) --load-language=fr_FR --stop-after-init --log-level=warn
+	@sed 's/^http_port = .*/http_port = $(TEST_HTTP_PORT)/' odoo.conf > /tmp/collectivite-test-odoo.conf
+	$(PYTHON) -m pytest -p no:cacheprovider --odoo-config=/tmp/collectivite-test-odoo.conf \
+		--odoo-database=$(DB_TEST) --odoo-addons-path=$(ADDONS_PATH) --odoo-http \
+		addons/*/tests tests
+
+lint: deps
+	@pre-commit run --all-files --show-diff-on-failure
+
+bench: check-odoo deps
+	$(PYTHON) bench/run.py --database $(DB_BENCH) --addons $(ADDONS) $(BENCH_ARGS)

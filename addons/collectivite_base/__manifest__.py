@@ -1,0 +1,18 @@
+{
+    "name": "Collectivité – base",
+    "summary": "Shared groups, state machines and working-time deadlines of the collectivité suite",
+    "version": "18.0.1.0.0",
+    "category": "Collectivité",
+    "website": "https://example.org/collectivite-odoo",
+    "author": "collectivite-odoo",
+    "license": "LGPL-3",
+    "depends": ["mail", "resource"],
+    "external_dependencies": {"python": ["holidays"]},
+    "data": [
+        "security/collectivite_security.xml",
+    ],
+    "demo": [
+        "demo/collectivite_demo.xml",
+    ],
+    "installable": True,
+}

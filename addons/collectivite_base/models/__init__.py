@@ -1,0 +1,1 @@
+from . import collectivite_state_mixin

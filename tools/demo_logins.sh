@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Prints the demo logins (defined in the addons' demo data).
+port=${1:-8069}
+cat <<MSG
+
+  Démo collectivite-odoo : http://localhost:${port}  (base collectivite_demo)
+
+  Rôle                          Identifiant                    Mot de passe
+  Administrateur                admin                          admin
+  Manager (Pontoise et Cergy)   manager                        manager
+  Agent (Pontoise)              agent                          agent
+  Agent (Cergy)                 agent.cergy                    agent.cergy
+  Usager (portail)              camille.martin@example.org     camille
+  Usager (portail)              karim.benali@example.org       karim
+
+MSG

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs and starts what the suite needs around Odoo (which is a prerequisite):
+# Python requirements, Debian packages, PostgreSQL running with a role for this user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+
+# Python requirements (quick when everything is already there).
+if ! $PYTHON -m pip install -q --disable-pip-version-check -r requirements.txt >/tmp/collectivite-pip.log 2>&1; then
+    cat /tmp/collectivite-pip.log >&2
+    echo "Could not install requirements.txt (log above)." >&2
+    exit 1
+fi
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+
+# Debian packages: PDF rendering, browser tours, LDAP tests.
+packages=(wkhtmltopdf chromium slapd ldap-utils postgresql-15 fonts-dejavu-core)
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The system slapd is not used: tests start their own on a loopback port.
+
+# PostgreSQL 15, with a superuser role for the current user.
+if ! pg_lsclusters -h 2>/dev/null | grep -q "^15 *main.*online"; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO pg_ctlcluster 15 main start
+fi
+if ! psql -d postgres -tAc "select 1" >/dev/null 2>&1; then
+    su postgres -c "createuser -s $(id -un)" 2>/dev/null || sudo -u postgres createuser -s "$(id -un)"
+fi
