@@ -51,13 +51,13 @@ def main():
     if not database_exists(args.database):
         print(f"Creating {args.database} with {args.addons} (no demo data)...", flush=True)
         subprocess.check_call(
-            odoo_cli + base_args
+            odoo_cli
+            + base_args
             + ["-i", args.addons, "--without-demo=all", "--stop-after-init", "--log-level=warn"]
         )
     else:
         subprocess.check_call(
-            odoo_cli + base_args
-            + ["-u", args.addons, "--stop-after-init", "--log-level=warn"]
+            odoo_cli + base_args + ["-u", args.addons, "--stop-after-init", "--log-level=warn"]
         )
 
     import odoo

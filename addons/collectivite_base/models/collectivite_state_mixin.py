@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
@@ -33,11 +33,11 @@ class CollectiviteStateMixin(models.AbstractModel):
                 continue
             if target not in self._state_transitions.get(source, ()):
                 raise UserError(
-                    _(
-                        "%(record)s cannot go from “%(source)s” to “%(target)s”.",
+                    self.env._(
+                        "%(record)s cannot go from “%(from_state)s” to “%(to_state)s”.",
                         record=record.display_name,
-                        source=self._state_label(source),
-                        target=self._state_label(target),
+                        from_state=self._state_label(source),
+                        to_state=self._state_label(target),
                     )
                 )
 
@@ -49,8 +49,6 @@ class CollectiviteStateMixin(models.AbstractModel):
         return self.with_context(collectivite_state_checked=True).write(values)
 
     def write(self, vals):
-        if self._state_field in vals and not self.env.context.get(
-            "collectivite_state_checked"
-        ):
+        if self._state_field in vals and not self.env.context.get("collectivite_state_checked"):
             self._check_transition(vals[self._state_field])
         return super().write(vals)
