@@ -10,6 +10,10 @@
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/collectivite_security.xml",
+        "data/resource_calendar_data.xml",
+        "data/ir_cron.xml",
+        "views/resource_calendar_views.xml",
+        "views/res_company_views.xml",
     ],
     "demo": [
         "demo/collectivite_demo.xml",

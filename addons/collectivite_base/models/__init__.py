@@ -1,1 +1,1 @@
-from . import collectivite_state_mixin
+from . import collectivite_state_mixin, res_company, resource_calendar, resource_calendar_leaves
