@@ -1,0 +1,142 @@
+"""Shared helpers of collectivite_base's tests: calendars of the contracts and a
+plain, deliberately naive working-time oracle used by the property tests."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from odoo import Command
+
+PARIS = ZoneInfo("Europe/Paris")
+QUARTER = timedelta(minutes=15)
+
+
+def paris(*args):
+    """Naive UTC datetime of a Paris wall time (year, month, day, hour, minute)."""
+    local = datetime(*args, tzinfo=PARIS)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_paris(value):
+    """Paris wall time (naive) of a naive UTC datetime."""
+    return value.replace(tzinfo=UTC).astimezone(PARIS).replace(tzinfo=None)
+
+
+def make_calendar(env, name, windows, tz="Europe/Paris", **values):
+    """A calendar from ``{weekday: [(hour_from, hour_to), ...]}``, no company."""
+    attendances = [
+        Command.create(
+            {
+                "name": f"{weekday} {hour_from}",
+                "dayofweek": str(weekday),
+                "hour_from": hour_from,
+                "hour_to": hour_to,
+                "day_period": "morning" if hour_from < 12 else "afternoon",
+            }
+        )
+        for weekday, day_windows in sorted(windows.items())
+        for hour_from, hour_to in day_windows
+    ]
+    return env["resource.calendar"].create(
+        dict(
+            {
+                "name": name,
+                "tz": tz,
+                "company_id": False,
+                "attendance_ids": [Command.clear(), *attendances],
+            },
+            **values,
+        )
+    )
+
+
+RESOTIC_WINDOWS = {day: [(9, 12), (14, 17.5)] for day in range(5)}
+WEBRSA_WINDOWS = {**{day: [(8.5, 17.5)] for day in range(4)}, 4: [(8.5, 17)]}
+
+
+class NaiveCalendar:
+    """Working time walked quarter of an hour by quarter of an hour.
+
+    Independent of the service on purpose: no interval algebra, no table, no
+    bisect; a UTC quarter ``[u, u + 15 min)`` is working when its local wall
+    time (converted by zoneinfo from UTC) lies in an opening window of its
+    local weekday and it is in no leave. Every input is quarter-aligned.
+    """
+
+    def __init__(self, windows, leaves=(), tz="Europe/Paris", max_days=3 * 366):
+        self.zone = ZoneInfo(tz)
+        # windows in minutes after midnight
+        self.windows = {
+            day: [(round(f * 60), round(t * 60)) for f, t in day_windows]
+            for day, day_windows in windows.items()
+        }
+        self.leaves = list(leaves)
+        self.max_steps = max_days * 96
+
+    def local(self, value):
+        return value.replace(tzinfo=UTC).astimezone(self.zone)
+
+    def wall(self, value):
+        local = self.local(value)
+        return local.hour * 60 + local.minute
+
+    def working(self, value):
+        local = self.local(value)
+        wall = local.hour * 60 + local.minute
+        if not any(f <= wall < t for f, t in self.windows.get(local.weekday(), ())):
+            return False
+        return not any(start <= value < stop for start, stop in self.leaves)
+
+    def add_hours(self, start, hours):
+        remaining = round(hours * 4)
+        value = start
+        for _step in range(self.max_steps):
+            if self.working(value):
+                remaining -= 1
+                if remaining == 0:
+                    return value + QUARTER
+            value += QUARTER
+        raise AssertionError("naive walk did not end")
+
+    def add_days(self, start, days):
+        value = start
+        for _step in range(self.max_steps):
+            if self.working(value):
+                break
+            value += QUARTER
+        origin_day = self.local(value).date()
+        wall = self.wall(value)
+        # working quarters per local date after the start's date
+        seen_days = []
+        quarters = []
+        cursor = value
+        for _step in range(self.max_steps):
+            cursor += QUARTER
+            if not self.working(cursor):
+                continue
+            day = self.local(cursor).date()
+            if day == origin_day:
+                continue
+            if not seen_days or seen_days[-1] != day:
+                if len(seen_days) == days:
+                    break
+                seen_days.append(day)
+            if len(seen_days) == days:
+                quarters.append(cursor)
+        else:
+            raise AssertionError("naive walk did not end")
+        for quarter in quarters:
+            quarter_wall = self.wall(quarter)
+            if quarter_wall >= wall:
+                return quarter
+            if quarter_wall + 15 == wall:
+                return quarter + QUARTER
+        return quarters[-1] + QUARTER
+
+    def between(self, start, end):
+        count = 0
+        value = start
+        while value < end:
+            if self.working(value):
+                count += 1
+            value += QUARTER
+        return count / 4
