@@ -1,0 +1,493 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import single_email_re
+
+ZIP_RE = re.compile(r"^\d{5}$")
+
+# What a citizen may change on their household from the portal.
+PORTAL_HOUSEHOLD_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street_number",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "contact_channel",
+)
+REQUIRED_HOUSEHOLD_FIELDS = ("street", "zip", "city")
+MANAGER_GROUP = "collectivite_base.collectivite_group_manager"
+
+
+class CollectiviteHousehold(models.Model):
+    """A household account (compte foyer): the citizen's entry point.
+
+    Life cycle: a household created by a citizen (or at the counter) is
+    ``draft`` until an agent validates it (``valid``) or refuses it
+    (``invalid``, with a reason sent to the citizen). Managers archive and
+    restore. A citizen's change to a valid household becomes a pending
+    :class:`collectivite.household.change` that an agent accepts or refuses.
+    """
+
+    _name = "collectivite.household"
+    _description = "Household account"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "collectivite.state.mixin",
+    ]
+    _order = "id desc"
+    _rec_names_search = ["name", "responsible_name"]
+    _state_transitions = {
+        "draft": ("valid", "invalid", "archived"),
+        "valid": ("invalid", "archived"),
+        "invalid": ("draft", "valid", "archived"),
+        "archived": ("draft",),
+    }
+
+    name = fields.Char(
+        "Account number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        "Collectivité",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "In progress"),
+            ("valid", "Valid"),
+            ("invalid", "Invalid"),
+            ("archived", "Archived"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    is_active = fields.Boolean(
+        "Active account",
+        default=True,
+        index=True,
+        tracking=True,
+        help="An inactive account can no longer be used by the citizen in the portal.",
+    )
+    member_ids = fields.One2many("res.partner", "household_id", "Members")
+    member_count = fields.Integer("Number of members", compute="_compute_member_count")
+    responsible_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_responsible_id",
+        inverse="_inverse_responsible_id",
+        store=True,
+        index=True,
+        tracking=True,
+        help="The adult who holds the account; they are the household's portal user.",
+    )
+    responsible_name = fields.Char(
+        "Responsible name", related="responsible_id.name", store=True, index="trigram"
+    )
+    street_number = fields.Char("Number", tracking=True)
+    street = fields.Char(tracking=True)
+    street2 = fields.Char("Additional address line", tracking=True)
+    zip = fields.Char("Zip code", size=5, tracking=True)
+    city = fields.Char("Town", tracking=True)
+    email = fields.Char(tracking=True)
+    phone = fields.Char(tracking=True)
+    mobile = fields.Char(tracking=True)
+    contact_channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("mail", "Postal mail"),
+            ("sms", "SMS"),
+            ("phone", "Phone"),
+        ],
+        "Preferred contact channel",
+        default="email",
+        required=True,
+        tracking=True,
+    )
+    refusal_reason = fields.Text("Reason of the refusal", readonly=True, copy=False, tracking=True)
+    date_validation = fields.Datetime("Validated on", readonly=True, copy=False)
+    change_ids = fields.One2many("collectivite.household.change", "household_id", "Changes")
+    has_pending_change = fields.Boolean(
+        "Change in progress",
+        compute="_compute_has_pending_change",
+        store=True,
+        index=True,
+        help="The citizen asked for a change that an agent has not accepted or refused yet.",
+    )
+    pending_change_id = fields.Many2one(
+        "collectivite.household.change",
+        "Pending change",
+        compute="_compute_pending_change_id",
+    )
+    pending_change_summary = fields.Html(
+        "Requested changes", compute="_compute_pending_change_id", sanitize=False
+    )
+
+    _sql_constraints = [
+        ("name_unique", "unique(name)", "This account number is already used."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("member_ids")
+    def _compute_member_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("household_id", "in", self.ids)], ["household_id"], ["__count"]
+            )
+        )
+        for household in self:
+            household.member_count = counts.get(household._origin, 0)
+
+    @api.depends("member_ids.household_role")
+    def _compute_responsible_id(self):
+        for household in self:
+            household.responsible_id = household.member_ids.filtered(
+                lambda member: member.household_role == "responsible"
+            )[:1]
+
+    def _inverse_responsible_id(self):
+        for household in self:
+            partner = household.responsible_id
+            previous = household.member_ids.filtered(
+                lambda member, partner=partner: (
+                    member.household_role == "responsible" and member != partner
+                )
+            )
+            previous.write({"household_role": "other"})
+            if partner and (
+                partner.household_id != household or partner.household_role != "responsible"
+            ):
+                partner.write({"household_id": household.id, "household_role": "responsible"})
+
+    @api.depends("change_ids.state")
+    def _compute_has_pending_change(self):
+        for household in self:
+            household.has_pending_change = "pending" in household.change_ids.mapped("state")
+
+    @api.depends("change_ids.state", "change_ids.summary")
+    def _compute_pending_change_id(self):
+        for household in self:
+            pending = household.change_ids.filtered(lambda change: change.state == "pending")
+            household.pending_change_id = pending[:1]
+            household.pending_change_summary = pending[:1].summary
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for household in self:
+            household.access_url = f"/my/household/{household.id}"
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _household_value_errors(self, values):
+        """Messages saying what to fix in ``values`` (the household's fields)."""
+        errors = []
+        for fname in REQUIRED_HOUSEHOLD_FIELDS:
+            if not (values.get(fname) or "").strip():
+                errors.append(
+                    self.env._(
+                        "The field “%(field)s” is required.",
+                        field=self._fields[fname]._description_string(self.env),
+                    )
+                )
+        zip_code = (values.get("zip") or "").strip()
+        if zip_code and not ZIP_RE.match(zip_code):
+            errors.append(
+                self.env._(
+                    "The zip code “%(zip)s” must be five digits (for example 95300).",
+                    zip=zip_code,
+                )
+            )
+        email = (values.get("email") or "").strip()
+        if email and not single_email_re.match(email):
+            errors.append(
+                self.env._(
+                    "The email address “%(email)s” is not valid (for example name@example.org).",
+                    email=email,
+                )
+            )
+        return errors
+
+    @api.constrains(*REQUIRED_HOUSEHOLD_FIELDS, "email")
+    def _check_household_values(self):
+        for household in self:
+            errors = self._household_value_errors(
+                {fname: household[fname] for fname in (*REQUIRED_HOUSEHOLD_FIELDS, "email")}
+            )
+            if errors:
+                raise ValidationError("\n".join(errors))
+
+    def _check_single_responsible(self):
+        if not self:
+            return
+        counts = self.env["res.partner"]._read_group(
+            [("household_id", "in", self.ids), ("household_role", "=", "responsible")],
+            ["household_id"],
+            ["__count"],
+            having=[("__count", ">", 1)],
+        )
+        for household, _count in counts:
+            raise ValidationError(
+                self.env._(
+                    "Household %(name)s has several responsible adults: keep only one.",
+                    name=household.name,
+                )
+            )
+
+    def _check_responsible(self):
+        self._check_single_responsible()
+        for household in self:
+            if not household.responsible_id:
+                raise ValidationError(
+                    self.env._(
+                        "Household %(name)s needs a responsible adult: give one member "
+                        "the role “Responsible”.",
+                        name=household.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("collectivite.household") or "/"
+            if vals.get("state", "draft") != "draft":
+                # A household is born "in progress"; validation is an action.
+                self._check_state_rights(vals["state"])
+        batch = self.with_context(household_member_batch=True)
+        households = super(CollectiviteHousehold, batch).create(vals_list).with_env(self.env)
+        households._check_responsible()
+        for household in households:
+            household.message_subscribe(partner_ids=household.responsible_id.ids)
+        return households
+
+    def write(self, vals):
+        if "state" in vals:
+            self._check_state_rights(vals["state"])
+        # Roles may swap within one write: the responsible is checked at the end.
+        batch = "member_ids" in vals or "responsible_id" in vals
+        records = self.with_context(household_member_batch=True) if batch else self
+        result = super(CollectiviteHousehold, records).write(vals)
+        if batch:
+            self._check_responsible()
+        return result
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+
+    def _check_state_rights(self, target):
+        """Archiving and restoring are for managers: checked here only."""
+        touches_archive = target == "archived" or "archived" in self.mapped("state")
+        if touches_archive and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only managers can archive or restore a household."))
+
+    def action_validate(self):
+        self._set_state(
+            "valid", {"date_validation": fields.Datetime.now(), "refusal_reason": False}
+        )
+        self._notify_citizen("household_accounts.mail_template_household_valid")
+        return True
+
+    def action_invalidate(self, reason):
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Give the reason of the refusal: it is sent to the citizen.")
+            )
+        self._set_state("invalid", {"refusal_reason": reason})
+        self._notify_citizen("household_accounts.mail_template_household_invalid")
+        return True
+
+    def action_reset_draft(self):
+        self._set_state("draft")
+        return True
+
+    def action_archive_household(self):
+        self._set_state("archived")
+        return True
+
+    def action_restore_household(self):
+        self._set_state("draft")
+        return True
+
+    def action_accept_pending_change(self):
+        return self.pending_change_id.action_accept()
+
+    def action_refuse_pending_change(self):
+        return self.pending_change_id.action_open_refuse_wizard()
+
+    def action_open_invalidate_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refuse the household"),
+            "res_model": "collectivite.household.reason.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_household_id": self.id},
+        }
+
+    def _notify_citizen(self, template_xmlid):
+        for household in self.filtered("responsible_id"):
+            household.message_post_with_source(
+                template_xmlid,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=household.responsible_id.ids,
+            )
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _check_portal_owner(self):
+        """The current user must be this household's responsible, the account active."""
+        self.ensure_one()
+        partner = self.env.user.partner_id
+        if partner.household_id != self or partner.household_role != "responsible":
+            raise AccessError(
+                self.env._("Only the responsible adult of the household can change it.")
+            )
+        if not self.is_active:
+            raise UserError(
+                self.env._(
+                    "Your household account is inactive: contact your town hall to reactivate it."
+                )
+            )
+        if self.state == "archived":
+            raise UserError(
+                self.env._(
+                    "Your household account is archived: it can no longer be changed. "
+                    "Contact your town hall."
+                )
+            )
+
+    def _portal_submit_change(self, household_values=None, members=None):
+        """Record a citizen's change of their household.
+
+        ``household_values`` holds fields of :data:`PORTAL_HOUSEHOLD_FIELDS`;
+        ``members`` is a list of member values, each with an ``id`` (0 for a
+        new member). A household not yet valid is changed at once (an invalid
+        one goes back to "in progress"); a valid one gets a pending change for
+        an agent. Everything is validated first: a refusal saves nothing.
+
+        :return: the pending change, or an empty recordset if applied at once
+        """
+        self._check_portal_owner()
+        household_values, members = self._clean_change_values(household_values, members)
+        if not household_values and not members:
+            raise UserError(self.env._("You did not change anything."))
+        Change = self.env["collectivite.household.change"]
+        if self.state == "valid":
+            if self.has_pending_change:
+                raise UserError(
+                    self.env._(
+                        "A change of household %(name)s is already waiting for the town "
+                        "hall's answer: wait for it before asking for another one.",
+                        name=self.name,
+                    )
+                )
+            # Citizens only have read access to changes.
+            change = Change.sudo().create(  # sudo: owner checked by _check_portal_owner
+                {
+                    "household_id": self.id,
+                    "household_values": household_values,
+                    "member_values": members,
+                }
+            )
+            return change.sudo(False)
+        household = self.sudo()  # sudo: owner checked by _check_portal_owner
+        household._apply_change_values(household_values, members)
+        if household.state == "invalid":
+            household._set_state("draft", {"refusal_reason": False})
+        return Change
+
+    def _clean_change_values(self, household_values, members):
+        """Keep what the citizen may change and actually changed, then validate it.
+
+        :raise ValidationError: with every message saying what to fix
+        """
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        household_values = {
+            fname: (value.strip() if isinstance(value, str) else value) or False
+            for fname, value in (household_values or {}).items()
+            if fname in PORTAL_HOUSEHOLD_FIELDS
+        }
+        household_values = {
+            fname: value
+            for fname, value in household_values.items()
+            if value != (self[fname] or False)
+        }
+        errors = self._household_value_errors(
+            {fname: self[fname] for fname in PORTAL_HOUSEHOLD_FIELDS} | household_values
+        )
+        cleaned_members = []
+        current_members = {member.id: member for member in self.member_ids}
+        for values in members or []:
+            member_id = int(values.get("id") or 0)
+            member = current_members.get(member_id, Partner)
+            if member_id and not member:
+                raise AccessError(self.env._("This person is not a member of your household."))
+            values = Partner._portal_member_values(values, member)
+            if member and not values:
+                continue
+            if not member and values.get("household_role") == "responsible":
+                errors.append(self.env._("Your household already has a responsible adult."))
+            errors += Partner._member_value_errors(member._member_snapshot() | values)
+            cleaned_members.append(dict(values, id=member_id))
+        if errors:
+            raise ValidationError("\n".join(errors))
+        return household_values, cleaned_members
+
+    def _apply_change_values(self, household_values, members):
+        """Write household values and create or update members (one household)."""
+        self.ensure_one()
+        if household_values:
+            self.write(household_values)
+        Partner = self.env["res.partner"]
+        to_create = []
+        for values in members or []:
+            values = dict(values)
+            member_id = values.pop("id", 0)
+            if member_id:
+                member = Partner.browse(member_id)
+                if member.household_id != self:
+                    raise UserError(
+                        self.env._(
+                            "%(person)s is no longer a member of household %(name)s.",
+                            person=member.display_name,
+                            name=self.name,
+                        )
+                    )
+                member.write(values)
+            else:
+                to_create.append(dict(values, household_id=self.id, company_id=self.company_id.id))
+        if to_create:
+            Partner.create(to_create)

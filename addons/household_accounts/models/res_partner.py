@@ -1,0 +1,292 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date, single_email_re
+
+# What a citizen may declare about a member from the portal.
+PORTAL_MEMBER_FIELDS = (
+    "title",
+    "firstname",
+    "lastname",
+    "birthdate",
+    "household_role",
+    "email",
+    "phone",
+)
+REQUIRED_MEMBER_FIELDS = ("firstname", "lastname", "household_role")
+# Member fields whose changes are written in the household's chatter.
+TRACKED_MEMBER_FIELDS = (*PORTAL_MEMBER_FIELDS, "mobile")
+
+
+class ResPartner(models.Model):
+    """Household members are partners: letters, tickets and requests reuse them.
+
+    For members, ``name`` is kept equal to “first name last name”: it is
+    recomputed whenever ``firstname`` or ``lastname`` is written (the other way
+    round, a written ``name`` is never split).
+    """
+
+    _inherit = "res.partner"
+
+    household_id = fields.Many2one(
+        "collectivite.household",
+        index=True,
+        ondelete="set null",
+        copy=False,
+    )
+    household_role = fields.Selection(
+        [
+            ("responsible", "Responsible"),
+            ("spouse", "Spouse"),
+            ("child", "Child"),
+            ("other", "Other"),
+        ],
+        "Role in the household",
+        copy=False,
+    )
+    household_state = fields.Selection(related="household_id.state", string="Household state")
+    birthdate = fields.Date("Birth date")
+    firstname = fields.Char("First name", index="trigram")
+    lastname = fields.Char("Last name", index="trigram")
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compose_member_name(self, firstname, lastname):
+        return " ".join(part.strip() for part in (firstname, lastname) if part and part.strip())
+
+    def _member_snapshot(self):
+        """Current values of the portal member fields (empty for no record)."""
+        if not self:
+            return {}
+        self.ensure_one()
+        return {
+            "title": self.title.id,
+            "firstname": self.firstname,
+            "lastname": self.lastname,
+            "birthdate": self.birthdate,
+            "household_role": self.household_role,
+            "email": self.email,
+            "phone": self.phone,
+        }
+
+    @api.model
+    def _member_value_label(self, fname, value):
+        """A readable rendering of a member's value for messages."""
+        return self._field_value_label(self, fname, value)
+
+    @api.model
+    def _field_value_label(self, model, fname, value):
+        """A readable rendering of the value of ``model``'s field ``fname``."""
+        field = model._fields[fname]
+        if not value:
+            return ""
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "many2one":
+            record = value if isinstance(value, models.BaseModel) else None
+            record = record or self.env[field.comodel_name].browse(value)
+            return record.display_name
+        if field.type == "date":
+            return format_date(self.env, value)
+        return str(value)
+
+    @api.model
+    def _member_value_errors(self, values):
+        """Messages saying what to fix in a member's ``values``."""
+        errors = []
+        member = self._compose_member_name(values.get("firstname"), values.get("lastname"))
+        member = member or self.env._("(unnamed)")
+        for fname in REQUIRED_MEMBER_FIELDS:
+            if not values.get(fname):
+                errors.append(
+                    self.env._(
+                        "The field “%(field)s” of member %(member)s is required.",
+                        field=self._fields[fname]._description_string(self.env),
+                        member=member,
+                    )
+                )
+        birthdate = values.get("birthdate")
+        if birthdate and fields.Date.to_date(birthdate) > fields.Date.context_today(self):
+            errors.append(
+                self.env._(
+                    "The birth date of %(member)s (%(date)s) is in the future: correct it.",
+                    member=member,
+                    date=format_date(self.env, birthdate),
+                )
+            )
+        email = (values.get("email") or "").strip()
+        if email and not single_email_re.match(email):
+            errors.append(
+                self.env._(
+                    "The email address “%(email)s” is not valid (for example name@example.org).",
+                    email=email,
+                )
+            )
+        return errors
+
+    @api.model
+    def _portal_member_values(self, values, member):
+        """Keep what a citizen may declare about ``member`` (empty: a new one).
+
+        Returns JSON-ready values that differ from the member's current ones.
+        :raise ValidationError: on a date that cannot be read
+        """
+        cleaned = {}
+        for fname in PORTAL_MEMBER_FIELDS:
+            if fname not in values:
+                continue
+            value = values[fname]
+            value = (value.strip() if isinstance(value, str) else value) or False
+            if fname == "title" and value:
+                value = int(value) if str(value).isdigit() else False
+            if fname == "birthdate" and value:
+                try:
+                    value = fields.Date.to_string(fields.Date.to_date(value))
+                except ValueError as error:
+                    raise ValidationError(
+                        self.env._(
+                            "The birth date “%(date)s” is not a valid date: use the format "
+                            "YYYY-MM-DD.",
+                            date=value,
+                        )
+                    ) from error
+            cleaned[fname] = value
+        if member:
+            if member.household_role == "responsible":
+                # The responsible adult stays responsible.
+                cleaned.pop("household_role", None)
+            current = member._member_snapshot()
+            current["birthdate"] = fields.Date.to_string(current["birthdate"]) or False
+            cleaned = {
+                fname: value
+                for fname, value in cleaned.items()
+                if value != (current.get(fname) or False)
+            }
+        return cleaned
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("household_id", "household_role", *PORTAL_MEMBER_FIELDS)
+    def _check_member_values(self):
+        for partner in self.filtered("household_id"):
+            errors = self._member_value_errors(partner._member_snapshot())
+            if errors:
+                raise ValidationError("\n".join(errors))
+        if not self.env.context.get("household_member_batch"):
+            self.household_id._check_single_responsible()
+
+    # ------------------------------------------------------------------
+    # CRUD: names, companies and the household's history
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        household_ids = {vals["household_id"] for vals in vals_list if vals.get("household_id")}
+        households = self.env["collectivite.household"].browse(household_ids)
+        companies = {household.id: household.company_id.id for household in households}
+        for vals in vals_list:
+            if vals.get("firstname") or vals.get("lastname"):
+                vals["name"] = self._compose_member_name(
+                    vals.get("firstname"), vals.get("lastname")
+                )
+            if vals.get("household_id") and not vals.get("company_id"):
+                vals["company_id"] = companies[vals["household_id"]]
+        partners = super().create(vals_list)
+        for household, members in partners.filtered("household_id").grouped("household_id").items():
+            household._message_log(
+                body=Markup("<br/>").join(
+                    self.env._("Member %(member)s added to the household.", member=member.name)
+                    for member in members
+                )
+            )
+        return partners
+
+    def write(self, vals):
+        target = vals.get("household_id")
+        if target:
+            self._check_household_move(target)
+            if "company_id" not in vals:
+                vals = dict(
+                    vals,
+                    company_id=self.env["collectivite.household"].browse(target).company_id.id,
+                )
+        tracked = [fname for fname in TRACKED_MEMBER_FIELDS if fname in vals]
+        watched = self if "household_id" in vals else self.filtered("household_id")
+        before = {
+            partner: {fname: partner[fname] for fname in (*tracked, "household_id")}
+            for partner in watched
+        }
+        result = super().write(vals)
+        if "name" not in vals and ("firstname" in vals or "lastname" in vals):
+            self._sync_member_names()
+        if tracked or "household_id" in vals:
+            self._log_member_changes(before, tracked)
+        return result
+
+    def _check_household_move(self, household_id):
+        moving = self.filtered(
+            lambda partner: partner.household_id and partner.household_id.id != household_id
+        )
+        if moving:
+            raise UserError(
+                self.env._(
+                    "%(person)s already belongs to household %(household)s: remove them from "
+                    "it first.",
+                    person=moving[0].display_name,
+                    household=moving[0].household_id.name,
+                )
+            )
+
+    def _sync_member_names(self):
+        by_name = defaultdict(lambda: self.browse())
+        for partner in self:
+            name = self._compose_member_name(partner.firstname, partner.lastname)
+            if name and name != partner.name:
+                by_name[name] |= partner
+        for name, partners in by_name.items():
+            partners.write({"name": name})
+
+    def _log_member_changes(self, before, tracked):
+        """Write who changed what (old and new values) in the households' chatter."""
+        lines = defaultdict(list)
+        for partner in self:
+            if partner not in before:
+                continue
+            old = before[partner]
+            old_household = old["household_id"]
+            if old_household != partner.household_id:
+                if old_household:
+                    lines[old_household].append(
+                        self.env._(
+                            "Member %(member)s removed from the household.",
+                            member=partner.name,
+                        )
+                    )
+                if partner.household_id:
+                    lines[partner.household_id].append(
+                        self.env._("Member %(member)s added to the household.", member=partner.name)
+                    )
+                continue
+            if not partner.household_id:
+                continue
+            for fname in tracked:
+                if old.get(fname) != partner[fname]:
+                    lines[partner.household_id].append(
+                        self.env._(
+                            "Member %(member)s, %(field)s: %(old)s → %(new)s",
+                            member=partner.name,
+                            field=self._fields[fname]._description_string(self.env),
+                            old=self._member_value_label(fname, old.get(fname)) or "—",
+                            new=self._member_value_label(fname, partner[fname]) or "—",
+                        )
+                    )
+        for household, messages in lines.items():
+            household._message_log(body=Markup("<br/>").join(messages))

@@ -1,0 +1,1 @@
+from . import collectivite_household_reason_wizard
