@@ -1,0 +1,26 @@
+{
+    "name": "Collectivité – provisionnement LDAP",
+    "summary": "Agents, groups, schools and leisure centres provisioned from and to the LDAP directory",
+    "version": "18.0.1.0.0",
+    "category": "Collectivité",
+    "website": "https://example.org/collectivite-odoo",
+    "author": "collectivite-odoo",
+    "license": "AGPL-3",
+    "depends": ["auth_ldap", "collectivite_base", "mail"],
+    "external_dependencies": {"python": ["ldap"]},
+    "data": [
+        "security/ldap_provisioning_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "views/res_company_ldap_views.xml",
+        "views/collectivite_ldap_group_mapping_views.xml",
+        "views/collectivite_school_views.xml",
+        "views/collectivite_ldap_operation_views.xml",
+        "views/res_users_views.xml",
+        "views/ldap_provisioning_menus.xml",
+    ],
+    "demo": [
+        "demo/ldap_provisioning_demo.xml",
+    ],
+    "installable": True,
+}

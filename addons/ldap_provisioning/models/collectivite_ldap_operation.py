@@ -1,0 +1,582 @@
+import logging
+import re
+
+import ldap
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..ldap_utils import DirectoryError, encode_modlist, ssha
+
+UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_logger = logging.getLogger(__name__)
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class CollectiviteLdapOperation(models.Model):
+    """One change of the referential: written to the directory, then to Odoo.
+
+    Each operation has two steps with a visible status (``is_ldap_done``,
+    ``is_odoo_done``, ``error_message``). A failure on either side leaves the
+    operation in error; ``action_retry`` finishes it without duplicating
+    anything (entries and users are found again by uid / code).
+    """
+
+    _name = "collectivite.ldap.operation"
+    _description = "Directory operation"
+    _inherit = ["mail.thread", "collectivite.state.mixin"]
+    _order = "id desc"
+
+    _state_transitions = {
+        "draft": ("ldap_done", "done", "error"),
+        "ldap_done": ("done", "error"),
+        "error": ("ldap_done", "done"),
+    }
+
+    name = fields.Char(compute="_compute_name", store=True)
+    ldap_config_id = fields.Many2one(
+        "res.company.ldap",
+        string="Directory",
+        required=True,
+        index=True,
+        domain=[("is_provisioning", "=", True)],
+        default=lambda self: self._default_ldap_config(),
+    )
+    company_id = fields.Many2one(
+        related="ldap_config_id.company", string="Company", store=True, index=True
+    )
+    target = fields.Selection(
+        [("agent", "Agent"), ("place", "School or leisure centre")],
+        required=True,
+        default="agent",
+    )
+    operation_type = fields.Selection(
+        [("create", "Creation"), ("update", "Modification"), ("disable", "Disabling")],
+        string="Operation",
+        required=True,
+        default="create",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("ldap_done", "Directory done"),
+            ("done", "Done"),
+            ("error", "Error"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    is_ldap_done = fields.Boolean(string="Directory step done", readonly=True, copy=False)
+    is_odoo_done = fields.Boolean(string="Odoo step done", readonly=True, copy=False)
+    has_ldap_entry = fields.Boolean(
+        readonly=True, copy=False, help="The directory entry was written by this operation."
+    )
+    error_message = fields.Text(readonly=True, copy=False)
+    date_done = fields.Datetime(string="Done on", readonly=True, copy=False)
+
+    # Agent
+    user_id = fields.Many2one(
+        "res.users",
+        string="Agent",
+        index=True,
+        domain="[('ldap_config_id', '=', ldap_config_id)]",
+        context={"active_test": False},
+    )
+    ldap_uid = fields.Char(string="Login (uid)")
+    given_name = fields.Char(string="First name")
+    surname = fields.Char(string="Last name")
+    email = fields.Char()
+    phone = fields.Char()
+    service = fields.Char()
+    group_mapping_ids = fields.Many2many(
+        "collectivite.ldap.group.mapping",
+        "collectivite_ldap_operation_mapping_rel",
+        "operation_id",
+        "mapping_id",
+        string="Groups",
+        domain="[('ldap_config_id', '=', ldap_config_id), ('group_ids', '!=', False)]",
+    )
+    initial_password = fields.Char(
+        string="Directory password",
+        compute="_compute_initial_password",
+        inverse="_inverse_initial_password",
+        help="Written (hashed) to the directory; never kept once the directory step is done.",
+    )
+    password_hash = fields.Char(copy=False, groups="base.group_system")
+
+    # School or leisure centre
+    school_id = fields.Many2one(
+        "collectivite.school",
+        string="School or leisure centre",
+        index=True,
+        context={"active_test": False},
+    )
+    place_code = fields.Char(string="Code")
+    place_name = fields.Char(string="Place name")
+    place_type = fields.Selection(
+        [("school", "School"), ("leisure_centre", "Leisure centre")],
+        string="Type",
+        default="school",
+    )
+    place_street = fields.Char(string="Street")
+    place_zip = fields.Char(string="ZIP")
+    place_city = fields.Char(string="City")
+    place_phone = fields.Char(string="Phone number")
+
+    @api.model
+    def _default_ldap_config(self):
+        return self.env["res.company.ldap"].search(
+            [("is_provisioning", "=", True), ("company", "=", self.env.company.id)], limit=1
+        )
+
+    @api.depends("target", "operation_type", "ldap_uid", "place_code", "user_id", "school_id")
+    def _compute_name(self):
+        operations = dict(self._fields["operation_type"]._description_selection(self.env))
+        targets = dict(self._fields["target"]._description_selection(self.env))
+        for operation in self:
+            subject = (
+                operation.ldap_uid or operation.user_id.login
+                if operation.target == "agent"
+                else operation.place_code or operation.school_id.code
+            )
+            operation.name = self.env._(
+                "%(operation)s: %(target)s %(subject)s",
+                operation=operations.get(operation.operation_type, ""),
+                target=(targets.get(operation.target) or "").lower(),
+                subject=subject or "",
+            )
+
+    def _compute_initial_password(self):
+        self.initial_password = False
+
+    def _inverse_initial_password(self):
+        for operation in self:
+            if operation.initial_password:
+                # sudo: the hash is readable by system admins only
+                operation.sudo().password_hash = ssha(operation.initial_password)
+
+    @api.onchange("user_id")
+    def _onchange_user_id(self):
+        user = self.user_id
+        if not user:
+            return
+        self.ldap_uid = user.ldap_uid or user.login
+        self.given_name = user.ldap_given_name
+        self.surname = user.ldap_surname
+        self.email = user.email
+        self.phone = user.phone
+        self.service = user.ldap_service
+        mappings = self.ldap_config_id.group_mapping_ids.filtered(
+            lambda m: m.group_ids and m.group_ids <= user.groups_id
+        )
+        # The highest role only: implied groups would select every lower one too.
+        implied = mappings.group_ids.trans_implied_ids
+        self.group_mapping_ids = mappings.filtered(lambda m: not (m.group_ids <= implied))
+
+    @api.onchange("school_id")
+    def _onchange_school_id(self):
+        school = self.school_id
+        if school:
+            self.place_code = school.code
+            self.place_name = school.name
+            self.place_type = school.place_type
+            self.place_street = school.street
+            self.place_zip = school.zip
+            self.place_city = school.city
+            self.place_phone = school.phone
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+    @api.constrains(
+        "target",
+        "operation_type",
+        "ldap_uid",
+        "email",
+        "surname",
+        "given_name",
+        "group_mapping_ids",
+        "user_id",
+        "place_code",
+        "place_name",
+        "school_id",
+    )
+    def _check_values(self):
+        for operation in self:
+            if operation.target == "agent":
+                operation._check_agent_values()
+            else:
+                operation._check_place_values()
+
+    def _check_agent_values(self):
+        if self.operation_type == "create" and not UID_RE.match(self.ldap_uid or ""):
+            raise ValidationError(
+                self.env._(
+                    "The login %(uid)s is not valid: lowercase letters, digits, dots, dashes "
+                    "and underscores only (e.g. philippe.usclade).",
+                    uid=self.ldap_uid or "",
+                )
+            )
+        if self.operation_type in ("update", "disable"):
+            if not self.user_id:
+                raise ValidationError(self.env._("Choose the agent to modify or disable."))
+            if self.user_id.ldap_config_id != self.ldap_config_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not an agent of this directory: only agents provisioned "
+                        "from it can be modified or disabled here.",
+                        user=self.user_id.display_name,
+                    )
+                )
+        if self.operation_type == "disable":
+            return
+        if not self.surname or not self.given_name:
+            raise ValidationError(self.env._("An agent needs a first name and a last name."))
+        if not tools.single_email_re.match(self.email or ""):
+            raise ValidationError(
+                self.env._("The email address %(email)s is not valid.", email=self.email or "")
+            )
+        if not self.group_mapping_ids:
+            raise ValidationError(self.env._("Choose at least one group for the agent."))
+        for mapping in self.group_mapping_ids:
+            if mapping.ldap_config_id != self.ldap_config_id or not mapping.group_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The group %(group)s is not mapped to Odoo groups in this directory.",
+                        group=mapping.display_name,
+                    )
+                )
+
+    def _check_place_values(self):
+        if self.operation_type == "create":
+            if not CODE_RE.match(self.place_code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "The code %(code)s is not valid: letters, digits, dots, dashes and "
+                        "underscores only.",
+                        code=self.place_code or "",
+                    )
+                )
+        elif not self.school_id:
+            raise ValidationError(self.env._("Choose the school or leisure centre."))
+        if self.operation_type != "disable" and not self.place_name:
+            raise ValidationError(self.env._("A school or leisure centre needs a name."))
+
+    def _check_provisioning_rights(self):
+        if not self.env.user.has_group("ldap_provisioning.group_referential_admin"):
+            raise AccessError(
+                self.env._("Only the administrators of the referential run directory operations.")
+            )
+        self.check_access("write")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        if any(operation.state != "draft" for operation in self):
+            raise UserError(
+                self.env._("Only draft operations can be deleted; the others are history.")
+            )
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+    def action_execute(self):
+        self._check_provisioning_rights()
+        results = []
+        for operation in self:
+            if operation.state == "done":
+                raise UserError(
+                    self.env._("%(operation)s is already done.", operation=operation.display_name)
+                )
+            results.append(operation._execute())
+        return all(results)
+
+    def action_retry(self):
+        for operation in self:
+            if operation.state not in ("error", "ldap_done"):
+                raise UserError(
+                    self.env._(
+                        "Only an operation in error can be retried (%(operation)s is “%(state)s”).",
+                        operation=operation.display_name,
+                        state=operation._state_label(operation.state),
+                    )
+                )
+        return self.action_execute()
+
+    def _execute(self):
+        """Directory step, then Odoo step; a directory failure is kept visible."""
+        self.ensure_one()
+        config = self.ldap_config_id
+        step = "%s_%s" % (self.target, self.operation_type)
+        if self.state == "draft":
+            getattr(self, "_check_odoo_%s" % step, lambda: None)()
+        if not self.is_ldap_done:
+            conf = config._provisioning_conf()
+            try:
+                with config._ldap_open(conf) as connection:
+                    getattr(self, "_ldap_%s" % step)(connection, conf)
+            except DirectoryError as error:
+                self._set_state("error", {"error_message": str(error)})
+                return False
+            self.sudo().password_hash = False  # sudo: system-only field, cleared once used
+            self._set_state("ldap_done", {"is_ldap_done": True, "error_message": False})
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, "_odoo_%s" % step)()
+        except (UserError, ValidationError) as error:
+            self._set_state("error", {"error_message": str(error)})
+            return False
+        self._set_state(
+            "done",
+            {"is_odoo_done": True, "error_message": False, "date_done": fields.Datetime.now()},
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Agents: directory side
+    # ------------------------------------------------------------------
+    def _check_odoo_agent_create(self):
+        Users = self.env["res.users"].sudo().with_context(active_test=False)  # sudo: unicity
+        if Users.search_count([("login", "=ilike", self.ldap_uid)]):
+            raise UserError(
+                self.env._("The login %(uid)s is already used by an Odoo user.", uid=self.ldap_uid)
+            )
+
+    def _person_dn(self, conf):
+        return "uid=%s,%s" % (ldap.dn.escape_dn_chars(self.ldap_uid), conf["people_base"])
+
+    def _person_attributes(self):
+        return {
+            "cn": "%s %s" % (self.given_name, self.surname),
+            "givenName": self.given_name,
+            "sn": self.surname,
+            "mail": self.email,
+            "telephoneNumber": self.phone or "",
+            "departmentNumber": self.service or "",
+        }
+
+    def _ldap_agent_create(self, connection, conf):
+        config = self.ldap_config_id
+        found = config._ldap_find_person(connection, conf, self.ldap_uid)
+        if found and not self.has_ldap_entry:
+            raise UserError(
+                self.env._("The login %(uid)s already exists in the directory.", uid=self.ldap_uid)
+            )
+        attributes = self._person_attributes()
+        password = self.sudo().password_hash  # sudo: system-only field
+        if found:
+            dn = found[0]
+            self._ldap_modify_person(connection, dn, attributes, password)
+        else:
+            dn = self._person_dn(conf)
+            values = dict(
+                attributes,
+                objectClass=["top", "person", "organizationalPerson", "inetOrgPerson"],
+                uid=self.ldap_uid,
+            )
+            if password:
+                values["userPassword"] = password
+            connection.add_s(dn, encode_modlist(values))
+            # Kept even when a later step fails: a retry finishes this entry.
+            self.has_ldap_entry = True
+        self._ldap_set_memberships(connection, conf, dn, self.group_mapping_ids)
+
+    def _ldap_modify_person(self, connection, dn, attributes, password=None):
+        modlist = [
+            (ldap.MOD_REPLACE, key, [value.encode()] if value else None)
+            for key, value in attributes.items()
+        ]
+        if password:
+            modlist.append((ldap.MOD_REPLACE, "userPassword", [password.encode()]))
+        connection.modify_s(dn, modlist)
+
+    def _ldap_agent_update(self, connection, conf):
+        dn = self.user_id.ldap_dn
+        self._ldap_modify_person(
+            connection,
+            dn,
+            self._person_attributes(),
+            self.sudo().password_hash,  # sudo: hash
+        )
+        self._ldap_set_memberships(connection, conf, dn, self.group_mapping_ids)
+
+    def _ldap_agent_disable(self, connection, conf):
+        dn = self.user_id.ldap_dn
+        self._ldap_set_memberships(
+            connection, conf, dn, self.env["collectivite.ldap.group.mapping"]
+        )
+        if self.ldap_config_id.disable_mode == "delete":
+            try:
+                connection.delete_s(dn)
+            except ldap.NO_SUCH_OBJECT:
+                _logger.debug("%s already deleted (retry)", dn)
+
+    def _ldap_set_memberships(self, connection, conf, dn, mappings):
+        """Make ``dn`` a member of the groups of ``mappings`` and of no other
+        mapped group of the directory (idempotent)."""
+        if not conf["groups_base"]:
+            return
+        for mapping in self.ldap_config_id.group_mapping_ids:
+            group_dn = "cn=%s,%s" % (
+                ldap.dn.escape_dn_chars(mapping.ldap_group_cn),
+                conf["groups_base"],
+            )
+            if mapping in mappings:
+                self._ldap_add_member(connection, group_dn, mapping.ldap_group_cn, dn)
+            else:
+                self._ldap_remove_member(connection, group_dn, dn)
+
+    def _ldap_add_member(self, connection, group_dn, cn, dn):
+        try:
+            connection.modify_s(group_dn, [(ldap.MOD_ADD, "member", [dn.encode()])])
+        except ldap.TYPE_OR_VALUE_EXISTS:
+            _logger.debug("%s already a member of %s", dn, group_dn)
+        except ldap.NO_SUCH_OBJECT:
+            connection.add_s(
+                group_dn,
+                encode_modlist({"objectClass": ["top", "groupOfNames"], "cn": cn, "member": dn}),
+            )
+
+    def _ldap_remove_member(self, connection, group_dn, dn):
+        try:
+            connection.modify_s(group_dn, [(ldap.MOD_DELETE, "member", [dn.encode()])])
+        except (ldap.NO_SUCH_ATTRIBUTE, ldap.NO_SUCH_OBJECT):
+            _logger.debug("%s not a member of %s", dn, group_dn)
+        except ldap.OBJECT_CLASS_VIOLATION:
+            # groupOfNames needs a member: the group keeps itself as placeholder.
+            connection.modify_s(group_dn, [(ldap.MOD_REPLACE, "member", [group_dn.encode()])])
+
+    # ------------------------------------------------------------------
+    # Agents: Odoo side
+    # ------------------------------------------------------------------
+    def _person_values(self, dn):
+        return {
+            "dn": dn,
+            "uid": (self.ldap_uid or self.user_id.ldap_uid).lower(),
+            "name": "%s %s" % (self.given_name, self.surname),
+            "given_name": self.given_name,
+            "surname": self.surname,
+            "email": self.email,
+            "phone": self.phone or "",
+            "service": self.service or "",
+            "group_cns": set(self.group_mapping_ids.mapped("ldap_group_cn")),
+        }
+
+    def _odoo_agent_create(self):
+        conf = self.ldap_config_id._provisioning_conf()
+        user = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(  # sudo: unicity
+                [("login", "=ilike", self.ldap_uid)], limit=1
+            )
+        )
+        dn = user.ldap_dn or self._person_dn(conf)
+        result = self.ldap_config_id._provision_agents([self._person_values(dn)], strict=True)
+        users = result["created"] | result["updated"]
+        self.user_id = users[:1] or user
+
+    def _odoo_agent_update(self):
+        person = self._person_values(self.user_id.ldap_dn)
+        self.ldap_config_id._provision_agents([person], strict=True)
+
+    def _odoo_agent_disable(self):
+        user = self.user_id.sudo()  # sudo: checked operation on a linked agent
+        if user.id in self.ldap_config_id._protected_user_ids() or user.share:
+            raise UserError(self.env._("%(user)s cannot be disabled here.", user=user.display_name))
+        if user.active:
+            user.active = False
+
+    # ------------------------------------------------------------------
+    # Schools and leisure centres
+    # ------------------------------------------------------------------
+    def _school_dn(self, conf):
+        if not conf["schools_base"]:
+            raise DirectoryError(
+                self.env._("The directory has no branch for schools and leisure centres.")
+            )
+        return "ou=%s,%s" % (ldap.dn.escape_dn_chars(self.place_code), conf["schools_base"])
+
+    def _school_attributes(self):
+        return {
+            "description": self.place_name,
+            "businessCategory": self.place_type or "school",
+            "street": self.place_street or "",
+            "postalCode": self.place_zip or "",
+            "l": self.place_city or "",
+            "telephoneNumber": self.place_phone or "",
+        }
+
+    def _check_odoo_place_create(self):
+        Schools = self.env["collectivite.school"].with_context(active_test=False)
+        if Schools.search_count(
+            [("company_id", "=", self.company_id.id), ("code", "=", self.place_code)]
+        ):
+            raise UserError(
+                self.env._(
+                    "The code %(code)s is already used in this company.", code=self.place_code
+                )
+            )
+
+    def _ldap_place_create(self, connection, conf):
+        dn = self._school_dn(conf)
+        found = self.ldap_config_id._ldap_find_school(connection, conf, self.place_code)
+        if found and not self.has_ldap_entry:
+            raise UserError(
+                self.env._(
+                    "The code %(code)s already exists in the directory.", code=self.place_code
+                )
+            )
+        if found:
+            self._ldap_modify_person(connection, found[0], self._school_attributes())
+            return
+        values = dict(
+            self._school_attributes(), objectClass=["top", "organizationalUnit"], ou=self.place_code
+        )
+        connection.add_s(dn, encode_modlist(values))
+        self.has_ldap_entry = True
+
+    def _ldap_place_update(self, connection, conf):
+        dn = self.school_id.ldap_dn or self._school_dn(conf)
+        self._ldap_modify_person(connection, dn, self._school_attributes())
+
+    def _ldap_place_disable(self, connection, conf):
+        dn = self.school_id.ldap_dn or self._school_dn(conf)
+        try:
+            connection.delete_s(dn)
+        except ldap.NO_SUCH_OBJECT:
+            _logger.debug("%s already deleted (retry)", dn)
+
+    def _school_values(self, dn):
+        return {
+            "ldap_dn": dn,
+            "code": self.place_code or self.school_id.code,
+            "name": self.place_name,
+            "place_type": self.place_type or "school",
+            "street": self.place_street or False,
+            "zip": self.place_zip or False,
+            "city": self.place_city or False,
+            "phone": self.place_phone or False,
+        }
+
+    def _odoo_place_create(self):
+        conf = self.ldap_config_id._provisioning_conf()
+        result = self.ldap_config_id._provision_schools(
+            [self._school_values(self._school_dn(conf))]
+        )
+        self.school_id = (result["created"] | result["updated"])[:1] or self.env[
+            "collectivite.school"
+        ].search([("company_id", "=", self.company_id.id), ("code", "=", self.place_code)])
+
+    def _odoo_place_update(self):
+        dn = self.school_id.ldap_dn
+        self.ldap_config_id._provision_schools([self._school_values(dn)])
+
+    def _odoo_place_disable(self):
+        school = self.school_id.sudo()  # sudo: checked operation
+        if school.active:
+            school.active = False

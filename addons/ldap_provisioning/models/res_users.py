@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    """Users provisioned from a directory carry its uid and DN.
+
+    Only users linked this way are ever written or archived by the
+    synchronisation: never portal users, admin, or users created by hand.
+    """
+
+    _inherit = "res.users"
+
+    ldap_config_id = fields.Many2one(
+        "res.company.ldap",
+        string="Directory",
+        index=True,
+        copy=False,
+        ondelete="set null",
+        readonly=True,
+    )
+    ldap_uid = fields.Char(string="LDAP uid", index=True, copy=False, readonly=True)
+    ldap_dn = fields.Char(string="LDAP DN", copy=False, readonly=True)
+    ldap_given_name = fields.Char(string="First name", index="trigram", copy=False)
+    ldap_surname = fields.Char(string="Last name", index="trigram", copy=False)
+    ldap_service = fields.Char(string="Service", copy=False)

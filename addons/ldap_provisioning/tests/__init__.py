@@ -1,0 +1,1 @@
+from . import test_login, test_operation, test_sync

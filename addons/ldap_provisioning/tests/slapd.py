@@ -1,0 +1,268 @@
+"""A throwaway OpenLDAP server for the tests and the bench.
+
+Writes a ``slapd.conf`` in a temporary folder (core, cosine, inetorgperson and
+nis schemas of Debian's slapd, one mdb database), checks it with ``slaptest``,
+starts ``slapd`` on a loopback port and stops it by the pid of its pidfile.
+Entries are loaded with ``ldapadd`` and read back with ``ldapsearch``: the
+tests check the directory with the same tools an administrator uses.
+"""
+
+import base64
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+SCHEMA_DIR = "/etc/ldap/schema"
+MODULE_DIR = "/usr/lib/ldap"
+SUFFIX = "dc=collectivite,dc=example"
+ROOT_DN = f"cn=admin,{SUFFIX}"
+ROOT_PASSWORD = "secret-bind-password"  # noqa: S105 (throwaway test directory)
+PEOPLE_BASE = f"ou=people,{SUFFIX}"
+GROUPS_BASE = f"ou=groups,{SUFFIX}"
+SCHOOLS_BASE = f"ou=schools,{SUFFIX}"
+
+CONF_TEMPLATE = """\
+include {schema}/core.schema
+include {schema}/cosine.schema
+include {schema}/inetorgperson.schema
+include {schema}/nis.schema
+pidfile {tmp}/slapd.pid
+argsfile {tmp}/slapd.args
+modulepath {modules}
+moduleload back_mdb
+database mdb
+maxsize 1073741824
+suffix "{suffix}"
+rootdn "{rootdn}"
+rootpw {rootpw}
+directory {tmp}/data
+index objectClass eq
+index uid eq
+index member eq
+"""
+
+
+def is_available():
+    """Whether slapd and the ldap-utils are installed on this machine."""
+    return all(shutil.which(tool) for tool in ("slapd", "slaptest", "slappasswd", "ldapadd"))
+
+
+def free_port(first, last):
+    """The first loopback port of [first, last] nobody listens on."""
+    for port in range(first, last + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError(f"No free port between {first} and {last} for slapd.")
+
+
+def base_ldif():
+    """The suffix and the three branches of the directory."""
+    return f"""\
+dn: {SUFFIX}
+objectClass: top
+objectClass: dcObject
+objectClass: organization
+o: Collectivite
+dc: collectivite
+
+dn: {PEOPLE_BASE}
+objectClass: organizationalUnit
+ou: people
+
+dn: {GROUPS_BASE}
+objectClass: organizationalUnit
+ou: groups
+
+dn: {SCHOOLS_BASE}
+objectClass: organizationalUnit
+ou: schools
+"""
+
+
+def person_ldif(uid, given_name, surname, email=None, phone=None, service=None, password=None):
+    lines = [
+        f"dn: uid={uid},{PEOPLE_BASE}",
+        "objectClass: inetOrgPerson",
+        f"uid: {uid}",
+        f"cn: {given_name} {surname}",
+        f"givenName: {given_name}",
+        f"sn: {surname}",
+    ]
+    if email:
+        lines.append(f"mail: {email}")
+    if phone:
+        lines.append(f"telephoneNumber: {phone}")
+    if service:
+        lines.append(f"departmentNumber: {service}")
+    if password:
+        lines.append(f"userPassword: {password}")
+    return "\n".join(lines) + "\n"
+
+
+def group_ldif(cn, member_uids):
+    members = [f"uid={uid},{PEOPLE_BASE}" for uid in member_uids] or [f"cn={cn},{GROUPS_BASE}"]
+    lines = [f"dn: cn={cn},{GROUPS_BASE}", "objectClass: groupOfNames", f"cn: {cn}"]
+    lines += [f"member: {member}" for member in members]
+    return "\n".join(lines) + "\n"
+
+
+def school_ldif(code, name, category="school"):
+    return (
+        f"dn: ou={code},{SCHOOLS_BASE}\nobjectClass: organizationalUnit\nou: {code}\n"
+        f"description: {name}\nbusinessCategory: {category}\n"
+    )
+
+
+class Slapd:
+    """One slapd process with its own configuration and database."""
+
+    def __init__(self, port):
+        self.port = port
+        self.tmp = None
+        self.conf = None
+        self.pid = None
+
+    @property
+    def uri(self):
+        return f"ldap://127.0.0.1:{self.port}/"
+
+    def start(self):
+        self.tmp = tempfile.mkdtemp(prefix="collectivite-slapd-")
+        os.mkdir(os.path.join(self.tmp, "data"))
+        rootpw = subprocess.check_output(["slappasswd", "-s", ROOT_PASSWORD], text=True).strip()
+        self.conf = os.path.join(self.tmp, "slapd.conf")
+        with open(self.conf, "w", encoding="utf-8") as handle:
+            handle.write(
+                CONF_TEMPLATE.format(
+                    schema=SCHEMA_DIR,
+                    tmp=self.tmp,
+                    modules=MODULE_DIR,
+                    suffix=SUFFIX,
+                    rootdn=ROOT_DN,
+                    rootpw=rootpw,
+                )
+            )
+        subprocess.run(
+            ["slaptest", "-f", self.conf, "-u"], check=True, capture_output=True, text=True
+        )
+        self.resume()
+        return self
+
+    def resume(self):
+        """Start (again) the server on its configuration and data."""
+        subprocess.run(["slapd", "-f", self.conf, "-h", self.uri], check=True, capture_output=True)
+        pidfile = os.path.join(self.tmp, "slapd.pid")
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if os.path.exists(pidfile):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                    if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                        with open(pidfile, encoding="ascii") as handle:
+                            self.pid = int(handle.read().strip())
+                        return
+            time.sleep(0.05)
+        raise RuntimeError(f"slapd did not start on port {self.port}.")
+
+    def pause(self):
+        """Stop the server (its data is kept): the directory is down."""
+        if not self.pid:
+            return
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            self.pid = None
+            return
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        self.pid = None
+
+    def stop(self):
+        self.pause()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def reset(self, ldif):
+        """Empty the directory and load ``ldif`` (restarting the server if stopped)."""
+        if not self.pid:
+            self.resume()
+        subprocess.run(
+            ["ldapdelete", *self._client_args(), "-r", SUFFIX], check=False, capture_output=True
+        )
+        self.ldapadd(ldif)
+
+    def _client_args(self):
+        return ["-x", "-H", self.uri, "-D", ROOT_DN, "-w", ROOT_PASSWORD]
+
+    def ldapadd(self, ldif):
+        subprocess.run(
+            ["ldapadd", *self._client_args()],
+            input=ldif,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def ldapmodify(self, ldif):
+        subprocess.run(
+            ["ldapmodify", *self._client_args()],
+            input=ldif,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    def ldapdelete(self, *dns):
+        subprocess.run(
+            ["ldapdelete", *self._client_args(), *dns], check=True, capture_output=True, text=True
+        )
+
+    def ldapsearch(self, base, filterstr="(objectClass=*)", attrs=()):
+        """Entries found by ``ldapsearch``, as ``{dn: {attribute: [values]}}``."""
+        out = subprocess.run(
+            [
+                "ldapsearch",
+                *self._client_args(),
+                "-LLL",
+                "-o",
+                "ldif-wrap=no",
+                "-b",
+                base,
+                filterstr,
+                *attrs,
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if out.returncode == 32:  # noSuchObject
+            return {}
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+        entries = {}
+        for block in out.stdout.strip().split("\n\n"):
+            if not block.strip():
+                continue
+            entry = {}
+            dn = None
+            for line in block.splitlines():
+                key, _sep, value = line.partition(": ")
+                if key.endswith(":"):  # base64-encoded value (non-ASCII)
+                    key = key[:-1]
+                    value = base64.b64decode(value).decode()
+                if key == "dn":
+                    dn = value
+                else:
+                    entry.setdefault(key, []).append(value)
+            entries[dn] = entry
+        return entries
