@@ -341,3 +341,25 @@ class TestWorkingTime(TransactionCase):
         form.collectivite_calendar_id = self.resotic
         form.save()
         self.assertEqual(self.env.company.collectivite_calendar_id, self.resotic)
+
+    def test_messages_in_french(self):
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            self.skipTest("French is not installed on this database")
+        calendar = self.resotic.with_context(lang="fr_FR")
+        with self.assertRaisesRegex(UserError, "Unité de temps ouvré «\u00a0weeks\u00a0» inconnue"):
+            calendar.add_working_time([paris(2026, 11, 20, 16, 0)], 4, "weeks")
+        with self.assertRaisesRegex(ValidationError, "n'a aucun temps ouvré"):
+            make_calendar(self.env(context={"lang": "fr_FR"}), "Vide", {})
+
+    def test_calendar_form_holiday_options(self):
+        with Form(self.env["resource.calendar"]) as form:
+            form.name = "Médiathèque"
+            form.tz = "Europe/Paris"
+            form.has_french_holidays = True
+            form.is_alsace_moselle = True
+        calendar = form.record
+        self.assertTrue(calendar.attendance_ids)
+        calendar.action_generate_french_holidays()
+        this_year = date.today().year
+        self.assertEqual(calendar.french_holidays_until, this_year + 2)
+        self.assertEqual(len(calendar.leave_ids.filtered("is_french_holiday")), 4 * 13)
