@@ -1,0 +1,13 @@
+from . import (
+    helpdesk_call_log,
+    helpdesk_priority_matrix,
+    helpdesk_sla_contract,
+    helpdesk_sla_escalation,
+    helpdesk_sla_outage,
+    helpdesk_sla_target,
+    helpdesk_ticket,
+    helpdesk_ticket_component,
+    helpdesk_ticket_product,
+    helpdesk_ticket_stage,
+    report_sla_monthly,
+)

@@ -1,0 +1,820 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .helpdesk_priority_matrix import IMPACTS
+
+SLA_STATUSES = [
+    ("on_time", "On time"),
+    ("at_risk", "At risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+# Fields only the requalification wizard may change on a ticket under contract.
+REQUALIFY_FIELDS = ("impact", "is_blocking", "priority")
+# Escalation level reached when a ticket gets to a status.
+ESCALATION_LEVEL_BY_STATUS = {"at_risk": 2, "breached": 3}
+# KPI columns: NULL when not applicable, 0 or 100 once known (averaged by pivots).
+KPI_FIELDS = ["kpi_response_in_time", "kpi_resolution_in_time", "kpi_first_contact"]
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    # OCA fields: indexes for the portal rule and the SLA, history of requalifications.
+    partner_id = fields.Many2one(index=True)
+    priority = fields.Selection(tracking=True)
+
+    sla_contract_id = fields.Many2one(
+        "helpdesk.sla.contract",
+        string="Service contract",
+        index=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+    )
+    impact = fields.Selection(IMPACTS, default="medium", tracking=True)
+    is_blocking = fields.Boolean(string="Blocking", tracking=True)
+    ticket_type = fields.Selection(
+        [("incident", "Incident"), ("evolution", "Evolution request")],
+        string="Type",
+        default="incident",
+        required=True,
+        tracking=True,
+        help="Evolution requests go to the product owner and have no incident deadline.",
+    )
+    product_id = fields.Many2one("helpdesk.ticket.product", index=True, tracking=True)
+    component_id = fields.Many2one(
+        "helpdesk.ticket.component",
+        index=True,
+        domain="[('product_id', '=?', product_id)]",
+        tracking=True,
+    )
+    is_outage = fields.Boolean(string="Outage", help="The ticket reports a service outage.")
+    is_oncall = fields.Boolean(
+        string="On-call", readonly=True, copy=False, help="Handled on the on-call calendar."
+    )
+    date_sla_start = fields.Datetime(
+        string="SLA start", default=fields.Datetime.now, copy=False, readonly=True
+    )
+    date_response_due = fields.Datetime(
+        string="First response due", index=True, copy=False, readonly=True
+    )
+    date_resolution_due = fields.Datetime(
+        string="Resolution due", index=True, copy=False, readonly=True
+    )
+    date_sla_deadline = fields.Datetime(
+        string="Due date",
+        index=True,
+        copy=False,
+        readonly=True,
+        help="The next deadline of the ticket: first response, then resolution.",
+    )
+    date_sla_at_risk = fields.Datetime(string="At risk from", index=True, copy=False, readonly=True)
+    sla_status = fields.Selection(
+        SLA_STATUSES, string="SLA status", index=True, copy=False, readonly=True
+    )
+    date_first_response = fields.Datetime(copy=False, readonly=True)
+    date_sla_paused = fields.Datetime(string="Paused since", copy=False, readonly=True)
+    sla_paused_hours = fields.Float(
+        string="Paused working hours", copy=False, readonly=True, aggregator="sum"
+    )
+    escalation_level = fields.Integer(default=1, index=True, copy=False, readonly=True)
+    date_escalation_notified = fields.Datetime(
+        string="Escalation notified at", copy=False, readonly=True
+    )
+    sla_mail_pending = fields.Selection(
+        [("acknowledgement", "Acknowledgement"), ("closing", "Closing")],
+        index=True,
+        copy=False,
+        readonly=True,
+    )
+    # Requester feedback
+    sla_rating = fields.Selection(
+        [
+            ("1", "Very unsatisfied"),
+            ("2", "Unsatisfied"),
+            ("3", "Satisfied"),
+            ("4", "Very satisfied"),
+        ],
+        string="Rating",
+        copy=False,
+        readonly=True,
+    )
+    sla_remark = fields.Text(string="Remark", copy=False, readonly=True)
+    date_remark = fields.Datetime(copy=False, readonly=True)
+    # KPIs (stored so that pivot and graph views read them without computing)
+    response_hours = fields.Float(
+        string="Working hours to respond", copy=False, readonly=True, aggregator="avg"
+    )
+    resolution_hours = fields.Float(
+        string="Working hours to resolve", copy=False, readonly=True, aggregator="avg"
+    )
+    kpi_response_in_time = fields.Float(
+        string="First response in time (%)", copy=False, readonly=True, aggregator="avg"
+    )
+    kpi_resolution_in_time = fields.Float(
+        string="Resolved in time (%)", copy=False, readonly=True, aggregator="avg"
+    )
+    kpi_first_contact = fields.Float(
+        string="First-contact resolution (%)", copy=False, readonly=True, aggregator="avg"
+    )
+
+    # ------------------------------------------------------------------
+    # Deadline planning (batch)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sla_plan(self, items):
+        """Due dates of many tickets at once.
+
+        ``items``: list of dicts with ``contract``, ``calendar`` (records),
+        ``priority``, ``ticket_type``, ``start``, ``paused_hours`` and
+        ``first_response``. Returns one dict of date fields per item. The
+        working-time service is called once per (calendar, amount, unit).
+        """
+        result = [
+            {
+                "date_response_due": False,
+                "date_resolution_due": False,
+                "date_sla_deadline": False,
+                "date_sla_at_risk": False,
+            }
+            for _item in items
+        ]
+        contracts = self.env["helpdesk.sla.contract"].union(
+            *[item["contract"] for item in items if item["contract"]]
+        )
+        targets = contracts._target_map()
+        groups = defaultdict(list)
+        for index, item in enumerate(items):
+            if not item["contract"] or item["ticket_type"] != "incident":
+                continue
+            for kind in ("response", "resolution"):
+                target = targets.get((item["contract"].id, item["priority"], kind))
+                if target:
+                    groups[(item["calendar"], target.amount, target.unit)].append((index, kind))
+        for (calendar, amount, unit), members in groups.items():
+            dues = calendar.add_working_time([items[i]["start"] for i, _k in members], amount, unit)
+            for (index, kind), due in zip(members, dues, strict=True):
+                result[index][f"date_{kind}_due"] = due
+        # A pause moves the due dates by the paused working time.
+        shifts = defaultdict(list)
+        for index, item in enumerate(items):
+            hours = round(item.get("paused_hours") or 0.0, 6)
+            if hours > 0:
+                for kind in ("response", "resolution"):
+                    if result[index][f"date_{kind}_due"]:
+                        shifts[(item["calendar"], hours)].append((index, kind))
+        for (calendar, hours), members in shifts.items():
+            dues = calendar.add_working_time(
+                [result[i][f"date_{kind}_due"] for i, kind in members], hours, "hours"
+            )
+            for (index, kind), due in zip(members, dues, strict=True):
+                result[index][f"date_{kind}_due"] = due
+        # The current deadline, and when the ticket becomes at risk.
+        by_calendar = defaultdict(list)
+        for index, item in enumerate(items):
+            values = result[index]
+            deadline = values["date_resolution_due"]
+            if values["date_response_due"] and (not item["first_response"] or not deadline):
+                deadline = values["date_response_due"]
+            values["date_sla_deadline"] = deadline
+            if deadline:
+                by_calendar[item["calendar"]].append(index)
+        risk_groups = defaultdict(list)
+        for calendar, members in by_calendar.items():
+            allowed = calendar.working_time_between(
+                [items[i]["start"] for i in members],
+                [result[i]["date_sla_deadline"] for i in members],
+            )
+            for index, hours in zip(members, allowed, strict=True):
+                share = items[index]["contract"].at_risk_share / 100.0
+                amount = round(hours * share, 4)
+                if amount > 0:
+                    risk_groups[(calendar, amount)].append(index)
+                else:
+                    result[index]["date_sla_at_risk"] = items[index]["start"]
+        for (calendar, amount), members in risk_groups.items():
+            dates = calendar.add_working_time([items[i]["start"] for i in members], amount, "hours")
+            for index, date in zip(members, dates, strict=True):
+                result[index]["date_sla_at_risk"] = date
+        return result
+
+    @api.model
+    def _sla_status_of(self, values, now, closed_date=False, paused=False, current=False):
+        """SLA status from due dates (a pure function of its arguments)."""
+        deadline = values.get("date_sla_deadline")
+        if not deadline:
+            return False
+        if closed_date:
+            limit = values.get("date_resolution_due") or deadline
+            return "met" if closed_date <= limit else "breached"
+        if paused and current:
+            return current
+        if now >= deadline:
+            return "breached"
+        at_risk = values.get("date_sla_at_risk")
+        if at_risk and now >= at_risk:
+            return "at_risk"
+        return "on_time"
+
+    def _sla_calendar(self):
+        self.ensure_one()
+        contract = self.sla_contract_id
+        if self.is_oncall and contract.oncall_calendar_id:
+            return contract.oncall_calendar_id
+        return contract.calendar_id
+
+    def _sla_items(self):
+        return [
+            {
+                "contract": ticket.sla_contract_id,
+                "calendar": ticket._sla_calendar(),
+                "priority": ticket.priority,
+                "ticket_type": ticket.ticket_type,
+                "start": ticket.date_sla_start or ticket.create_date,
+                "paused_hours": ticket.sla_paused_hours,
+                "first_response": ticket.date_first_response,
+            }
+            for ticket in self
+        ]
+
+    def _sla_recompute(self):
+        """Recompute the due dates and status of ``self`` (requalification,
+        end of a pause, first response)."""
+        tickets = self.filtered("sla_contract_id")
+        if not tickets:
+            return
+        now = fields.Datetime.now()
+        plans = self._sla_plan(tickets._sla_items())
+        for ticket, values in zip(tickets, plans, strict=True):
+            values["sla_status"] = self._sla_status_of(
+                values,
+                now,
+                closed_date=ticket.stage_id.closed and ticket.closed_date,
+                paused=bool(ticket.date_sla_paused),
+                current=ticket.sla_status,
+            )
+            ticket.with_context(sla_internal=True).write(values)
+
+    def _sla_refresh_status(self, now=None):
+        """Store the status of ``self`` as of ``now``, one write per status."""
+        now = now or fields.Datetime.now()
+        changes = defaultdict(list)
+        for ticket in self.filtered("sla_contract_id"):
+            status = self._sla_status_of(
+                {
+                    "date_sla_deadline": ticket.date_sla_deadline,
+                    "date_sla_at_risk": ticket.date_sla_at_risk,
+                    "date_resolution_due": ticket.date_resolution_due,
+                },
+                now,
+                closed_date=ticket.stage_id.closed and ticket.closed_date,
+                paused=bool(ticket.date_sla_paused),
+                current=ticket.sla_status,
+            )
+            if status != ticket.sla_status:
+                changes[status].append(ticket.id)
+        for status, ids in changes.items():
+            self.browse(ids).with_context(sla_internal=True).write({"sla_status": status})
+
+    # ------------------------------------------------------------------
+    # Creation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sla_find_contracts(self, vals_list):
+        """The contract of each new ticket, from its team and organisation."""
+        ctx = self.env.context
+        team_ids = {vals.get("team_id") or ctx.get("default_team_id") for vals in vals_list}
+        team_ids.discard(None)
+        team_ids.discard(False)
+        Contract = self.env["helpdesk.sla.contract"]
+        if not team_ids:
+            return [Contract] * len(vals_list)
+        # sudo: requesters (portal) open tickets; only the contract terms are read.
+        contracts = Contract.sudo().search([("team_id", "in", list(team_ids))])
+        partner_ids = {vals.get("partner_id") for vals in vals_list if vals.get("partner_id")}
+        commercial = {
+            partner.id: partner.commercial_partner_id
+            # sudo: the commercial partner of the requester picks the contract.
+            for partner in self.env["res.partner"].sudo().browse(list(partner_ids))
+        }
+        found = []
+        for vals in vals_list:
+            team_id = vals.get("team_id") or ctx.get("default_team_id")
+            organisation = commercial.get(vals.get("partner_id"))
+            specific = generic = Contract
+            for contract in contracts:
+                if contract.team_id.id != team_id:
+                    continue
+                if contract.partner_ids:
+                    if organisation and organisation in contract.partner_ids and not specific:
+                        specific = contract
+                elif not generic:
+                    generic = contract
+            found.append(specific or generic)
+        return found
+
+    @api.model
+    def _sla_check_referents(self, vals_list, contracts):
+        """Refuse tickets of an organisation that requires référents when the
+        requester is not one of them, naming the référents."""
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(  # sudo: requester's organisation
+                list({vals.get("partner_id") for vals in vals_list if vals.get("partner_id")})
+            )
+        )
+        by_id = {partner.id: partner for partner in partners}
+        for vals, contract in zip(vals_list, contracts, strict=True):
+            if not contract or not contract.require_referent:
+                continue
+            partner = by_id.get(vals.get("partner_id"))
+            if not partner:
+                continue
+            organisation = partner.commercial_partner_id
+            if organisation not in contract.partner_ids or partner in contract.referent_ids:
+                continue
+            referents = contract.referent_ids.filtered(
+                lambda p, org=organisation: p.commercial_partner_id == org
+            )
+            if referents:
+                raise UserError(
+                    self.env._(
+                        "Under the contract %(contract)s, tickets of %(organisation)s are "
+                        "opened by its référent: %(referents)s. Please contact them.",
+                        contract=contract.name,
+                        organisation=organisation.display_name,
+                        referents=", ".join(referents.mapped("display_name")),
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "Under the contract %(contract)s, tickets of %(organisation)s are opened "
+                    "by its référent, and none is designated yet.",
+                    contract=contract.name,
+                    organisation=organisation.display_name,
+                )
+            )
+
+    @api.model
+    def _sla_oncall_flags(self, vals_list, contracts, starts):
+        """Blocking hosting incidents opened outside opening hours but inside
+        the contract's on-call hours run on the on-call calendar."""
+        flags = [False] * len(vals_list)
+        candidates = []
+        product_ids = {vals.get("product_id") for vals in vals_list if vals.get("product_id")}
+        if not product_ids:
+            return flags
+        hosting = set(
+            self.env["helpdesk.ticket.product"]
+            .sudo()  # sudo: product setting read for the requester's ticket
+            .search([("id", "in", list(product_ids)), ("is_hosting", "=", True)])
+            .ids
+        )
+        for index, (vals, contract) in enumerate(zip(vals_list, contracts, strict=True)):
+            if (
+                contract
+                and contract.oncall_calendar_id
+                and vals.get("is_blocking")
+                and vals.get("ticket_type", "incident") == "incident"
+                and vals.get("product_id") in hosting
+            ):
+                candidates.append(index)
+        by_calendars = defaultdict(list)
+        for index in candidates:
+            contract = contracts[index]
+            by_calendars[(contract.calendar_id, contract.oncall_calendar_id)].append(index)
+        minute = timedelta(minutes=1)
+        for (business, oncall), members in by_calendars.items():
+            starts_ = [starts[i] for i in members]
+            ends = [start + minute for start in starts_]
+            opened = business.working_time_between(starts_, ends)
+            on_duty = oncall.working_time_between(starts_, ends)
+            for index, open_hours, duty_hours in zip(members, opened, on_duty, strict=True):
+                flags[index] = open_hours <= 0 and duty_hours > 0
+        return flags
+
+    @api.model
+    def _sla_prepare_vals(self, vals_list):
+        contracts = self._sla_find_contracts(vals_list)
+        if not any(contracts):
+            return contracts
+        if not self.env.context.get("sla_skip_referent_check"):
+            self._sla_check_referents(vals_list, contracts)
+        now = fields.Datetime.now()
+        starts = [
+            fields.Datetime.to_datetime(vals.get("date_sla_start")) or now for vals in vals_list
+        ]
+        oncall = self._sla_oncall_flags(vals_list, contracts, starts)
+        matrix = self.env["helpdesk.sla.contract"].union(*contracts)._matrix_map()
+        owners = {}
+        evolution_products = {
+            vals.get("product_id")
+            for vals in vals_list
+            if vals.get("ticket_type") == "evolution" and vals.get("product_id")
+        }
+        if evolution_products:
+            owners = {
+                product.id: product.owner_id.id
+                for product in self.env["helpdesk.ticket.product"]
+                .sudo()  # sudo: the product owner receives the requester's evolution request
+                .browse(list(evolution_products))
+            }
+        items = []
+        planned = []
+        for index, (vals, contract) in enumerate(zip(vals_list, contracts, strict=True)):
+            if not contract:
+                continue
+            vals.setdefault("impact", "medium")
+            vals.setdefault("ticket_type", "incident")
+            vals["sla_contract_id"] = contract.id
+            vals["date_sla_start"] = starts[index]
+            vals["is_oncall"] = oncall[index]
+            priority = matrix.get((contract.id, vals["impact"], bool(vals.get("is_blocking"))))
+            if priority:
+                vals["priority"] = priority
+            if vals["ticket_type"] == "evolution" and owners.get(vals.get("product_id")):
+                vals.setdefault("user_id", owners[vals["product_id"]])
+            if contract.send_acknowledgement and vals.get("partner_id"):
+                vals["sla_mail_pending"] = "acknowledgement"
+            items.append(
+                {
+                    "contract": contract,
+                    "calendar": contract.oncall_calendar_id
+                    if oncall[index]
+                    else contract.calendar_id,
+                    "priority": vals.get("priority", "1"),
+                    "ticket_type": vals["ticket_type"],
+                    "start": starts[index],
+                    "paused_hours": 0.0,
+                    "first_response": False,
+                }
+            )
+            planned.append(vals)
+        for vals, values in zip(planned, self._sla_plan(items), strict=True):
+            vals.update(values)
+            vals["sla_status"] = self._sla_status_of(values, now)
+        return contracts
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contracts = self._sla_prepare_vals(vals_list)
+        tickets = super(HelpdeskTicket, self.with_context(sla_internal=True)).create(vals_list)
+        tickets = tickets.with_env(self.env)
+        if any(vals.get("sla_mail_pending") for vals in vals_list):
+            self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
+        if any(contracts):
+            tickets.filtered("is_oncall")._sla_notify_oncall()
+        return tickets
+
+    def _sla_notify_oncall(self):
+        for ticket in self:
+            user = ticket.sla_contract_id.oncall_user_id
+            if not user:
+                continue
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=self.env._("On-call: blocking hosting incident"),
+                note=self.env._(
+                    "Ticket %(ticket)s was opened outside opening hours, during on-call hours.",
+                    ticket=ticket.display_name,
+                ),
+            )
+
+    # ------------------------------------------------------------------
+    # Changes
+    # ------------------------------------------------------------------
+
+    def _sla_check_requalify(self, vals):
+        if self.env.context.get("sla_requalify") or self.env.context.get("sla_internal"):
+            return
+        changed = [name for name in REQUALIFY_FIELDS if name in vals]
+        if not changed:
+            return
+        for ticket in self:
+            if not ticket.sla_contract_id:
+                continue
+            field = ticket._fields
+            if any(
+                field[name].convert_to_cache(vals[name], ticket) != ticket[name] for name in changed
+            ):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s is under the contract %(contract)s: its "
+                        "priority, impact and blocking status change only through a "
+                        "requalification with a reason.",
+                        ticket=ticket.display_name,
+                        contract=ticket.sla_contract_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        self._sla_check_requalify(vals)
+        result = super().write(vals)
+        if "stage_id" in vals and not self.env.context.get("sla_internal"):
+            self.filtered("sla_contract_id")._sla_on_stage_change()
+        return result
+
+    def _sla_on_stage_change(self):
+        """Hook on stage changes: pause, resume, first response, closing."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        internal = self.with_context(sla_internal=True)
+        to_pause = self.filtered(
+            lambda t: t.stage_id.is_waiting_requester and not t.date_sla_paused
+        )
+        to_resume = self.filtered(
+            lambda t: not t.stage_id.is_waiting_requester and t.date_sla_paused
+        )
+        if to_pause:
+            internal.browse(to_pause.ids).write({"date_sla_paused": now})
+        recompute = self.browse()
+        if to_resume:
+            by_calendar = defaultdict(list)
+            for ticket in to_resume:
+                by_calendar[ticket._sla_calendar()].append(ticket)
+            for calendar, tickets in by_calendar.items():
+                hours = calendar.working_time_between(
+                    [t.date_sla_paused for t in tickets], [now] * len(tickets)
+                )
+                for ticket, paused in zip(tickets, hours, strict=True):
+                    internal.browse(ticket.id).write(
+                        {
+                            "date_sla_paused": False,
+                            "sla_paused_hours": ticket.sla_paused_hours + paused,
+                        }
+                    )
+            recompute |= to_resume
+        responded = self.filtered(lambda t: not t.date_first_response)
+        if responded:
+            responded._sla_set_first_response(now, recompute=False)
+            recompute |= responded
+        recompute._sla_recompute()
+        closed = self.filtered(lambda t: t.stage_id.closed)
+        if closed:
+            closed._sla_on_close()
+        (self - recompute)._sla_refresh_status(now)
+
+    def _sla_set_first_response(self, when, recompute=True):
+        """Record the first response and its KPI (batch per calendar)."""
+        by_calendar = defaultdict(list)
+        for ticket in self:
+            by_calendar[ticket._sla_calendar()].append(ticket)
+        internal = self.with_context(sla_internal=True)
+        # A 0.0 equal to the cached value of a NULL column would not be written.
+        self.invalidate_recordset(KPI_FIELDS)
+        for calendar, tickets in by_calendar.items():
+            hours = calendar.working_time_between(
+                [t.date_sla_start or t.create_date for t in tickets], [when] * len(tickets)
+            )
+            for ticket, spent in zip(tickets, hours, strict=True):
+                values = {"date_first_response": when, "response_hours": spent}
+                if ticket.date_response_due:
+                    values["kpi_response_in_time"] = (
+                        100.0 if when <= ticket.date_response_due else 0.0
+                    )
+                internal.browse(ticket.id).write(values)
+        if recompute:
+            self._sla_recompute()
+
+    def _sla_on_close(self):
+        """Resolution KPIs and the closing mail of tickets reaching a closed stage."""
+        now = fields.Datetime.now()
+        by_calendar = defaultdict(list)
+        for ticket in self:
+            by_calendar[ticket._sla_calendar()].append(ticket)
+        internal = self.with_context(sla_internal=True)
+        # A 0.0 equal to the cached value of a NULL column would not be written.
+        self.invalidate_recordset(KPI_FIELDS)
+        for calendar, tickets in by_calendar.items():
+            ends = [t.closed_date or now for t in tickets]
+            hours = calendar.working_time_between(
+                [t.date_sla_start or t.create_date for t in tickets], ends
+            )
+            for ticket, spent, end in zip(tickets, hours, ends, strict=True):
+                values = {
+                    "resolution_hours": max(spent - ticket.sla_paused_hours, 0.0),
+                    "kpi_first_contact": 100.0 if ticket.escalation_level <= 1 else 0.0,
+                }
+                if ticket.date_resolution_due:
+                    values["kpi_resolution_in_time"] = (
+                        100.0 if end <= ticket.date_resolution_due else 0.0
+                    )
+                if ticket.sla_contract_id.send_closing_mail and ticket.partner_id:
+                    values["sla_mail_pending"] = "closing"
+                internal.browse(ticket.id).write(values)
+        if any(t.sla_mail_pending == "closing" for t in self):
+            self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            not self.env.user.share
+            and kwargs.get("message_type") == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+        ):
+            pending = self.filtered(lambda t: t.sla_contract_id and not t.date_first_response)
+            if pending:
+                pending._sla_set_first_response(fields.Datetime.now())
+        return message
+
+    # ------------------------------------------------------------------
+    # Requester feedback
+    # ------------------------------------------------------------------
+
+    def _sla_check_remark_allowed(self, now=None):
+        now = now or fields.Datetime.now()
+        for ticket in self:
+            if not ticket.stage_id.closed or not ticket.closed_date:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s is not resolved yet: you can rate it once it is.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            days = ticket.sla_contract_id.remark_days if ticket.sla_contract_id else 8
+            if now > ticket.closed_date + timedelta(days=days):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s was resolved on %(date)s: ratings and remarks "
+                        "are accepted during %(days)s days after resolution only.",
+                        ticket=ticket.display_name,
+                        date=fields.Date.to_string(ticket.closed_date.date()),
+                        days=days,
+                    )
+                )
+
+    def action_sla_submit_remark(self, rating, remark):
+        """Record the requester's rating and remark (within the allowed days)."""
+        self.ensure_one()
+        if rating not in dict(self._fields["sla_rating"].selection):
+            raise UserError(self.env._("Please choose a rating."))
+        self.check_access("read")
+        self._sla_check_remark_allowed()
+        # sudo: the requester may read the ticket (checked above); only the
+        # feedback fields are written.
+        self.sudo().with_context(sla_internal=True).write(
+            {
+                "sla_rating": rating,
+                "sla_remark": remark or False,
+                "date_remark": fields.Datetime.now(),
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Requester's rating: %(rating)s. %(remark)s",
+                rating=dict(self._fields["sla_rating"]._description_selection(self.env))[rating],
+                remark=remark or "",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sla_update_statuses(self, now):
+        """Move open tickets whose dates have passed to at risk / breached
+        (two bulk updates from indexed columns)."""
+        internal = self.with_context(sla_internal=True, tracking_disable=True)
+        breached = internal.search(
+            [
+                ("sla_status", "in", ("on_time", "at_risk")),
+                ("date_sla_deadline", "<=", now),
+                ("date_sla_paused", "=", False),
+            ]
+        )
+        if breached:
+            breached.write({"sla_status": "breached"})
+        at_risk = internal.search(
+            [
+                ("sla_status", "=", "on_time"),
+                ("date_sla_at_risk", "<=", now),
+                ("date_sla_paused", "=", False),
+            ]
+        )
+        if at_risk:
+            at_risk.write({"sla_status": "at_risk"})
+
+    @api.model
+    def _sla_escalation_domain(self):
+        return [
+            ("sla_contract_id", "!=", False),
+            ("date_sla_paused", "=", False),
+            "|",
+            "&",
+            ("sla_status", "=", "at_risk"),
+            ("escalation_level", "<", 2),
+            "&",
+            ("sla_status", "=", "breached"),
+            ("escalation_level", "<", 3),
+        ]
+
+    @api.model
+    def _cron_sla_escalate(self, limit=2000):
+        """Escalate at-risk and breached tickets to the next level, one batch a run.
+
+        Idempotent: the level reached is the marker, written in the same
+        transaction as the notifications, so a rerun never notifies twice.
+        """
+        now = fields.Datetime.now()
+        self._sla_update_statuses(now)
+        domain = self._sla_escalation_domain()
+        tickets = self.search(domain, limit=limit, order="date_sla_deadline, id")
+        if not tickets:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        groups = defaultdict(list)
+        for ticket in tickets:
+            level = ESCALATION_LEVEL_BY_STATUS[ticket.sla_status]
+            groups[(ticket.sla_contract_id, level)].append(ticket.id)
+        for (contract, level), ids in groups.items():
+            self.browse(ids)._sla_escalate(contract, level, now)
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
+
+    def _sla_escalate(self, contract, level, now):
+        """Reassign ``self`` (one contract) to ``level``, post in each chatter
+        (one bulk insert) and mail the level's recipients one digest."""
+        line = contract.escalation_ids.filtered(lambda e: e.level == str(level))[:1]
+        values = {"escalation_level": level, "date_escalation_notified": now}
+        if line.team_id:
+            values["team_id"] = line.team_id.id
+        if line.user_id:
+            values["user_id"] = line.user_id.id
+        self.with_context(sla_internal=True, tracking_disable=True).write(values)
+        lang = contract.company_id.partner_id.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        if level == 2:
+            text = env._("Escalated to level 2: the ticket is at risk of missing its deadline.")
+        else:
+            text = env._("Escalated to level 3: the ticket's deadline has passed.")
+        if line:
+            text = env._(
+                "%(text)s Now handled by %(who)s.",
+                text=text,
+                who=(line.user_id or line.team_id).display_name,
+            )
+        body = Markup("<p>%s</p>") % text
+        subtype = self.env.ref("mail.mt_note")
+        author = self.env.ref("base.partner_root")
+        # sudo: system notes posted by the cron in bulk (one INSERT for the batch).
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": self._name,
+                    "res_id": ticket_id,
+                    "body": body,
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "author_id": author.id,
+                    "is_internal": True,
+                }
+                for ticket_id in self.ids
+            ]
+        )
+        recipients = line._recipients() if line else contract.team_id.user_id.partner_id
+        if recipients:
+            template = self.env.ref("helpdesk_sla_fr.mail_template_sla_escalation")
+            template.with_context(
+                lang=lang, escalation_ticket_ids=self.ids, escalation_level=level
+            ).send_mail(
+                contract.id,
+                email_values={"recipient_ids": [(6, 0, recipients.ids)]},
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    @api.model
+    def _cron_sla_send_mails(self, limit=200):
+        """Acknowledgement and closing mails, one batch a run; the pending
+        marker is cleared with the mail, so a rerun sends nothing twice."""
+        tickets = self.search([("sla_mail_pending", "!=", False)], limit=limit, order="id")
+        templates = {
+            "acknowledgement": "helpdesk_sla_fr.mail_template_ticket_acknowledgement",
+            "closing": "helpdesk_sla_fr.mail_template_ticket_closing",
+        }
+        for kind, xmlid in templates.items():
+            batch = tickets.filtered(lambda t, k=kind: t.sla_mail_pending == k)
+            template = self.env.ref(xmlid)
+            for ticket in batch:
+                ticket.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=ticket.partner_id.ids,
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+        tickets.with_context(sla_internal=True).write({"sla_mail_pending": False})
+        remaining = self.search_count([("sla_mail_pending", "!=", False)])
+        self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)

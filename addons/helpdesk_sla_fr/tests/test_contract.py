@@ -1,0 +1,97 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import SlaCaseMixin
+
+
+@tagged("post_install", "-at_install")
+class TestSlaContract(SlaCaseMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_sla()
+
+    def _matrix(self, skip=None):
+        cells = []
+        for impact in ("high", "medium", "low"):
+            for blocking in (True, False):
+                if (impact, blocking) == skip:
+                    continue
+                cells.append(
+                    (
+                        0,
+                        0,
+                        {
+                            "impact": impact,
+                            "is_blocking": blocking,
+                            "priority": "2" if blocking else "1",
+                        },
+                    )
+                )
+        return cells
+
+    def test_shipped_contracts(self):
+        """The three contracts ship with complete matrices, targets and calendars."""
+        for contract in (self.resotic, self.webrsa, self.paris):
+            self.assertEqual(len(contract.matrix_ids), 6)
+            self.assertTrue(contract.target_ids)
+            self.assertTrue(contract.calendar_id.has_french_holidays)
+        self.assertEqual(sorted(self.resotic.target_ids.mapped("amount")), [4.0, 16.0, 40.0, 64.0])
+        self.assertEqual(set(self.webrsa.target_ids.mapped("unit")), {"days"})
+        self.assertEqual(self.resotic._priority_for("low", True), "3")
+        self.assertEqual(self.resotic._priority_for("low", False), "0")
+
+    def test_manager_creates_contract(self):
+        Contract = self.env["helpdesk.sla.contract"].with_user(self.manager)
+        contract = Contract.create(
+            {
+                "name": "Contrat test",
+                "team_id": self.resotic.team_id.id,
+                "calendar_id": self.resotic.calendar_id.id,
+                "matrix_ids": self._matrix(),
+                "target_ids": [
+                    (0, 0, {"priority": "2", "kind": "resolution", "amount": 3, "unit": "days"})
+                ],
+            }
+        )
+        self.assertEqual(contract._priority_for("medium", True), "2")
+
+    def test_matrix_missing_cell_refused(self):
+        Contract = self.env["helpdesk.sla.contract"].with_user(self.manager)
+        with self.assertRaises(ValidationError):
+            Contract.create(
+                {
+                    "name": "Contrat incomplet",
+                    "team_id": self.resotic.team_id.id,
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "matrix_ids": self._matrix(skip=("low", False)),
+                }
+            )
+        self.assertFalse(Contract.search([("name", "=", "Contrat incomplet")]))
+
+    def test_matrix_cell_deleted_refused(self):
+        cell = self.resotic.matrix_ids[:1]
+        with self.assertRaises(ValidationError):
+            cell.with_user(self.manager).unlink()
+        self.assertTrue(cell.exists())
+        self.assertEqual(len(self.resotic.matrix_ids), 6)
+
+    def test_zero_or_negative_target_refused(self):
+        target = self.resotic.target_ids.filtered(lambda t: t.priority == "3")
+        for amount in (0, -4):
+            with self.assertRaises(ValidationError):
+                target.with_user(self.manager).write({"amount": amount})
+            self.assertEqual(target.amount, 4.0)
+
+    def test_agent_cannot_change_contract(self):
+        from odoo.exceptions import AccessError
+
+        with self.assertRaises(AccessError):
+            self.resotic.with_user(self.agent).write({"at_risk_share": 50})
+        self.assertEqual(self.resotic.at_risk_share, 75.0)
+
+    def test_calendar_without_working_time_refused(self):
+        calendar = self.resotic.calendar_id
+        with self.assertRaises(ValidationError):
+            calendar.write({"attendance_ids": [(5, 0, 0)]})
+        self.assertTrue(calendar.attendance_ids)

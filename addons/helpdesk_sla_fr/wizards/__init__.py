@@ -1,0 +1,1 @@
+from . import helpdesk_call_log_import, helpdesk_sla_report_wizard, helpdesk_ticket_requalify
