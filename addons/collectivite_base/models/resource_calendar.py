@@ -88,9 +88,10 @@ class ResourceCalendar(models.Model):
     def _working_time_table(self):
         """A :class:`WorkingTimeTable` of this calendar, still empty.
 
-        The attendances are read once; the global leaves (no resource, this
-        calendar or none, type "time off") are read once per range the table
-        covers. Callers fill it with ``start_table`` and query it in batch.
+        The attendances are read once; the global leaves (type "time off", no
+        resource, of this calendar, or of no calendar and of the calendar's company
+        or none) are read once per range the table covers. Callers fill it with
+        ``start_table`` and query it in batch.
         """
         self.ensure_one()
         if self.flexible_hours:
@@ -114,14 +115,23 @@ class ResourceCalendar(models.Model):
         ]
         if not attendances:
             self._raise_no_working_time()
-        Leave = self.env["resource.calendar.leaves"]
+        self.check_access("read")
+        # sudo: the calendar's own closures, read for a user allowed to read the
+        # calendar (checked above), so that a deadline never depends on who computes
+        # it (the multi-company rule would hide a shared calendar's holidays).
+        Leave = self.env["resource.calendar.leaves"].sudo()
+        companies = [False, self.company_id.id] if self.company_id else [False]
 
         def load_leaves(start_us, stop_us):
             leaves = Leave.search_fetch(
                 [
                     ("time_type", "=", "leave"),
-                    ("calendar_id", "in", [False, self.id]),
                     ("resource_id", "=", False),
+                    "|",
+                    ("calendar_id", "=", self.id),
+                    "&",
+                    ("calendar_id", "=", False),
+                    ("company_id", "in", companies),
                     ("date_from", "<", from_us(stop_us)),
                     ("date_to", ">", from_us(start_us)),
                 ],

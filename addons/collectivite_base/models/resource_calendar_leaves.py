@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -10,3 +10,11 @@ class ResourceCalendarLeaves(models.Model):
         copy=False,
         help="Generated from the French public holidays of the working schedule.",
     )
+
+    @api.depends("calendar_id")
+    def _compute_company_id(self):
+        # The closures of a calendar shared by all companies belong to no company,
+        # so that the multi-company rule shows them to every company using it.
+        shared = self.filtered(lambda leave: leave.calendar_id and not leave.calendar_id.company_id)
+        shared.company_id = False
+        super(ResourceCalendarLeaves, self - shared)._compute_company_id()

@@ -202,10 +202,19 @@ class TestWorkingTime(TransactionCase):
         self.assertEqual(
             self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)]
         )
+        # a leave of no calendar counts when it has no company either (this
+        # calendar is shared by all companies), not when it is another company's
         leave.calendar_id = False
+        leave.company_id = False
         self.assertEqual(
             self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)]
         )
+        leave.company_id = self.env.company
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+        )
+        own = make_calendar(self.env, "Own", RESOTIC_WINDOWS, company_id=self.env.company.id)
+        self.assertEqual(own.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)])
         resource = self.env["resource.resource"].create(
             {"name": "Agent", "calendar_id": self.resotic.id}
         )
@@ -216,6 +225,43 @@ class TestWorkingTime(TransactionCase):
         leave.write({"resource_id": False, "time_type": "other"})
         self.assertEqual(
             self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+        )
+
+    def test_same_deadlines_for_every_company(self):
+        """The shared calendar's holidays count for an agent of another company
+        only (the multi-company rule does not hide them from the computation)."""
+        cergy = self.env["res.company"].create({"name": "Cergy"})
+        agent = new_test_user(
+            self.env,
+            login="wt_agent_cergy",
+            groups="collectivite_base.collectivite_group_agent",
+            company_id=cergy.id,
+            company_ids=[Command.set(cergy.ids)],
+        )
+        holidays = self.resotic.leave_ids.filtered("is_french_holiday")
+        self.assertEqual(set(holidays.company_id.ids), set())
+        starts = [paris(2026, 11, 10, 16, 0)]
+        self.assertEqual(
+            self.resotic.with_user(agent).add_working_time(starts, 4, "hours"),
+            [paris(2026, 11, 12, 11, 30)],
+        )
+        other_company_closure = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Pont",
+                "calendar_id": self.resotic.id,
+                "date_from": paris(2026, 11, 12, 0, 0),
+                "date_to": paris(2026, 11, 13, 0, 0),
+            }
+        )
+        self.assertFalse(other_company_closure.company_id)
+        other_company_closure.company_id = self.env.company
+        self.assertEqual(other_company_closure.company_id, self.env.company)
+        self.assertEqual(
+            self.resotic.with_user(agent).add_working_time(starts, 4, "hours"),
+            [paris(2026, 11, 13, 11, 30)],
+        )
+        self.assertEqual(
+            self.resotic.add_working_time(starts, 4, "hours"), [paris(2026, 11, 13, 11, 30)]
         )
 
     def test_two_weeks_and_dated_attendances(self):
