@@ -479,8 +479,16 @@ class ResCompanyLdap(models.Model):
         return groups | groups.trans_implied_ids
 
     def _groups_for_cns(self, cns):
+        """Odoo groups of a set of LDAP groups (memoised per set: agents share them)."""
+        cache = self.env.context.get("ldap_groups_cache")
+        key = frozenset(cns)
+        if cache is not None and key in cache:
+            return cache[key]
         mappings = self.group_mapping_ids.filtered(lambda m: m.ldap_group_cn in cns)
-        return mappings.group_ids
+        groups = mappings.group_ids
+        if cache is not None:
+            cache[key] = groups
+        return groups
 
     def _provisioning_user_values(self, person, groups):
         """Values of the Odoo user of an agent (hook: category rights defaults...).
@@ -512,7 +520,7 @@ class ResCompanyLdap(models.Model):
             ids.add(admin.id)
         return ids
 
-    def _user_differences(self, user, values, groups):
+    def _user_differences(self, user, values, groups, managed=None):
         """The values to write on ``user`` (nothing when it is up to date)."""
         changes = {}
         for key, value in values.items():
@@ -525,7 +533,7 @@ class ResCompanyLdap(models.Model):
             changes["active"] = True
         if self.company not in user.company_ids:
             changes["company_ids"] = [Command.link(self.company.id)]
-        managed = self._managed_groups()
+        managed = self._managed_groups() if managed is None else managed
         wanted = groups | groups.trans_implied_ids
         current = user.groups_id & managed
         commands = [Command.link(g.id) for g in wanted - current]
@@ -573,8 +581,10 @@ class ResCompanyLdap(models.Model):
         by_login = {user.login.lower(): user for user in existing}
         protected = self._protected_user_ids()
         to_create, to_update = [], []
+        managed = self._managed_groups()
+        config = self.with_context(ldap_groups_cache={})
         for person in people:
-            groups = self._groups_for_cns(person["group_cns"])
+            groups = config._groups_for_cns(person["group_cns"])
             user = by_login.get(person["uid"])
             values = self._provisioning_user_values(person, groups)
             values["ldap_config_id"] = self.id
@@ -597,7 +607,7 @@ class ResCompanyLdap(models.Model):
                     )
                 continue  # disabled in the directory: archived by the archive step
             if user:
-                changes = self._user_differences(user, values, groups)
+                changes = self._user_differences(user, values, groups, managed)
                 if changes:
                     to_update.append((user, changes))
             else:
@@ -608,10 +618,20 @@ class ResCompanyLdap(models.Model):
                     groups_id=[Command.set(groups.ids)],
                 )
                 to_create.append(values)
-        pending = len(to_create) + len(to_update)
         if limit is not None:
+            pending = len(to_create) + len(to_update)
             to_create = to_create[:limit]
             to_update = to_update[: max(0, limit - len(to_create))]
+        else:
+            pending = None
+        # The initials avatar Odoo gives internal users, prepared with the values:
+        # its attachments are then created in one batch instead of one write per user.
+        Partners = self.env["res.partner"]
+        for values in to_create:
+            if "image_1920" not in values:
+                values["image_1920"] = Partners.new({"name": values["name"]})._avatar_generate_svg()
+        if pending is None:
+            pending = len(to_create) + len(to_update)
         created = Users.browse()
         if to_create:
             created = Users.with_context(
