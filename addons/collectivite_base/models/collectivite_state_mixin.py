@@ -27,10 +27,21 @@ class CollectiviteStateMixin(models.AbstractModel):
         return dict(selection).get(value, value or "")
 
     def _check_transition(self, target):
+        """Refuse the move of any record of ``self`` to ``target`` not in the table.
+
+        An action towards the current state is refused too: validating what is
+        already valid must say so rather than do the work again.
+        """
         for record in self:
             source = record[self._state_field]
             if source == target:
-                continue
+                raise UserError(
+                    self.env._(
+                        "%(record)s is already “%(state)s”.",
+                        record=record.display_name,
+                        state=self._state_label(target),
+                    )
+                )
             if target not in self._state_transitions.get(source, ()):
                 raise UserError(
                     self.env._(
@@ -50,5 +61,7 @@ class CollectiviteStateMixin(models.AbstractModel):
 
     def write(self, vals):
         if self._state_field in vals and not self.env.context.get("collectivite_state_checked"):
-            self._check_transition(vals[self._state_field])
+            # A write that repeats the current value (a form saved as is) is no move.
+            target = vals[self._state_field]
+            self.filtered(lambda rec: rec[self._state_field] != target)._check_transition(target)
         return super().write(vals)

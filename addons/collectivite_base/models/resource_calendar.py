@@ -173,7 +173,8 @@ class ResourceCalendar(models.Model):
         """Deadlines of ``starts`` plus ``amount`` working ``unit`` on this calendar.
 
         :param starts: list of naive UTC datetimes
-        :param amount: positive number of hours (int or float) or of days (integer)
+        :param amount: positive number of hours (int or float) or of days (whole
+            number); or a list of them, one per start
         :param unit: ``"hours"`` or ``"days"``
         :return: list of naive UTC datetimes, in the order of ``starts``
 
@@ -191,6 +192,45 @@ class ResourceCalendar(models.Model):
                     "Unknown working-time unit “%(unit)s”: use “hours” or “days”.", unit=unit
                 )
             )
+        if isinstance(amount, list | tuple):
+            if len(amount) != len(starts):
+                raise UserError(
+                    self.env._(
+                        "A working-time computation needs as many amounts (%(amounts)s) as "
+                        "starts (%(starts)s).",
+                        amounts=len(amount),
+                        starts=len(starts),
+                    )
+                )
+            amounts = list(amount)
+            for value in set(amounts):
+                self._check_working_time_amount(value, unit)
+        else:
+            self._check_working_time_amount(amount, unit)
+            amounts = [amount] * len(starts)
+        values = self._check_working_time_starts(starts)
+        if not values:
+            return []
+        table = self._working_time_table()
+        # a first guess of the range; the table extends itself when it falls short
+        highest = max(amounts)
+        if unit == "hours":
+            extra_days = highest / max(table.weekly_hours(), 1) * 7 * 1.2 + 14
+        else:
+            extra_days = highest / max(len(table.per_weekday), 1) * 7 * 1.2 + 14
+        try:
+            table.start_table(min(values), max(values), extra_days=min(extra_days, 3700))
+            if unit == "hours":
+                in_us = {value: int(round(value * US_PER_HOUR)) for value in set(amounts)}
+                deadlines = table.add_hours(values, [in_us[value] for value in amounts])
+            else:
+                deadlines = table.add_days(values, [int(value) for value in amounts])
+        except NoWorkingTimeError:
+            self._raise_no_working_time()
+        return [from_us(value) for value in deadlines]
+
+    @api.model
+    def _check_working_time_amount(self, amount, unit):
         if (
             isinstance(amount, bool)
             or not isinstance(amount, numbers.Real)
@@ -210,24 +250,6 @@ class ResourceCalendar(models.Model):
                     amount=amount,
                 )
             )
-        values = self._check_working_time_starts(starts)
-        if not values:
-            return []
-        table = self._working_time_table()
-        # a first guess of the range; the table extends itself when it falls short
-        if unit == "hours":
-            extra_days = amount / max(table.weekly_hours(), 1) * 7 * 1.2 + 14
-        else:
-            extra_days = amount / max(len(table.per_weekday), 1) * 7 * 1.2 + 14
-        try:
-            table.start_table(min(values), max(values), extra_days=min(extra_days, 3700))
-            if unit == "hours":
-                deadlines = table.add_hours(values, int(round(amount * US_PER_HOUR)))
-            else:
-                deadlines = table.add_days(values, int(amount))
-        except NoWorkingTimeError:
-            self._raise_no_working_time()
-        return [from_us(value) for value in deadlines]
 
     def working_time_between(self, starts, ends):
         """Working hours (floats) between each ``starts[i]`` and ``ends[i]``.

@@ -306,9 +306,12 @@ class WorkingTimeTable:
                 return min(max(value, self.starts[index]), self.ends[index])
         return self.ends[self.day_last[day_index]]
 
-    def add_hours(self, starts, amount_us):
-        """Deadlines (UTC microseconds) of ``starts`` + ``amount_us`` of work."""
-        targets = [self.position(start) + amount_us for start in starts]
+    def add_hours(self, starts, amounts_us):
+        """Deadlines (UTC microseconds) of ``starts[i]`` + ``amounts_us[i]`` of work."""
+        position = self.position
+        targets = [
+            position(start) + amount for start, amount in zip(starts, amounts_us, strict=True)
+        ]
         if targets:
             highest = max(targets)
             while highest > self.total:
@@ -317,12 +320,12 @@ class WorkingTimeTable:
         return [instant(target) for target in targets]
 
     def add_days(self, starts, days):
-        """Deadlines (UTC microseconds) of ``starts`` + ``days`` working days."""
+        """Deadlines (UTC microseconds) of ``starts[i]`` + ``days[i]`` working days."""
         result = []
-        for start in starts:
+        for start, count in zip(starts, days, strict=True):
             index, moved = self.next_opening(start)
             wall = self.wall_time(index, moved)
-            day_index = self.interval_day[index] + days
+            day_index = self.interval_day[index] + count
             while day_index >= len(self.days):
                 self.extend()
             result.append(self.at_wall_time(day_index, wall))

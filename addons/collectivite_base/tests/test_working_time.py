@@ -148,6 +148,23 @@ class TestWorkingTime(TransactionCase):
             self.resotic.add_working_time([aware], 4, "hours"), [paris(2026, 11, 23, 11, 30)]
         )
 
+    def test_one_amount_per_start(self):
+        starts = [paris(2026, 11, 20, 16, 0), paris(2026, 11, 10, 16, 0), paris(2026, 11, 20, 16)]
+        self.assertEqual(
+            self.resotic.add_working_time(starts, [4, 4, 16], "hours"),
+            [paris(2026, 11, 23, 11, 30), paris(2026, 11, 12, 11, 30), paris(2026, 11, 25, 10, 30)],
+        )
+        self.assertEqual(
+            self.webrsa.add_working_time(starts, (1, 2, 7.0), "days"),
+            [paris(2026, 11, 23, 16, 0), paris(2026, 11, 13, 16, 0), paris(2026, 12, 1, 16, 0)],
+        )
+        with self.assertRaises(UserError):
+            self.resotic.add_working_time(starts, [4, 4], "hours")
+        with self.assertRaises(UserError):
+            self.resotic.add_working_time(starts, [4, 0, 4], "hours")
+        with self.assertRaises(UserError):
+            self.webrsa.add_working_time(starts, [1, 2, 2.5], "days")
+
     def test_working_time_between(self):
         starts = [paris(2026, 11, 20, 16, 0), paris(2026, 11, 23, 11, 30), paris(2026, 11, 10, 9)]
         ends = [paris(2026, 11, 23, 11, 30), paris(2026, 11, 20, 16, 0), paris(2026, 11, 12, 9)]

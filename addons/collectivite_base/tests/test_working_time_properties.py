@@ -97,23 +97,38 @@ class TestWorkingTimeProperties(TransactionCase):
         return calendar
 
     @PROPERTY_SETTINGS
-    @given(case=case_strategy(), quarters=st.integers(1, 200))
-    def test_add_hours_matches_naive_walk(self, case, quarters):
+    @given(
+        case=case_strategy(),
+        quarters=st.lists(st.integers(1, 200), min_size=4, max_size=4),
+        one_amount=st.booleans(),
+    )
+    def test_add_hours_matches_naive_walk(self, case, quarters, one_amount):
         windows, leaves, starts = case
         calendar = self._calendar(windows, leaves)
         naive = NaiveCalendar(windows, leaves)
-        hours = quarters / 4
-        expected = [naive.add_hours(start, hours) for start in starts]
-        self.assertEqual(calendar.add_working_time(starts, hours, "hours"), expected)
+        hours = [q / 4 for q in quarters[: len(starts)]]
+        if one_amount:
+            hours = [hours[0]] * len(starts)
+        expected = [naive.add_hours(start, h) for start, h in zip(starts, hours, strict=True)]
+        amount = hours[0] if one_amount else hours
+        self.assertEqual(calendar.add_working_time(starts, amount, "hours"), expected)
 
     @PROPERTY_SETTINGS
-    @given(case=case_strategy(span_dst_hour=False), days=st.integers(1, 12))
-    def test_add_days_matches_naive_walk(self, case, days):
+    @given(
+        case=case_strategy(span_dst_hour=False),
+        days=st.lists(st.integers(1, 12), min_size=4, max_size=4),
+        one_amount=st.booleans(),
+    )
+    def test_add_days_matches_naive_walk(self, case, days, one_amount):
         windows, leaves, starts = case
         calendar = self._calendar(windows, leaves)
         naive = NaiveCalendar(windows, leaves)
-        expected = [naive.add_days(start, days) for start in starts]
-        self.assertEqual(calendar.add_working_time(starts, days, "days"), expected)
+        days = days[: len(starts)]
+        if one_amount:
+            days = [days[0]] * len(starts)
+        expected = [naive.add_days(start, n) for start, n in zip(starts, days, strict=True)]
+        amount = days[0] if one_amount else days
+        self.assertEqual(calendar.add_working_time(starts, amount, "days"), expected)
 
     @PROPERTY_SETTINGS
     @given(case=case_strategy(), lengths=st.lists(st.integers(-96, 30 * 96), min_size=4))
