@@ -5,6 +5,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from .helpdesk_priority_matrix import IMPACTS
 
@@ -124,12 +127,78 @@ class HelpdeskTicket(models.Model):
         string="First-contact resolution (%)", copy=False, readonly=True, aggregator="avg"
     )
 
+    def init(self):
+        super().init()
+        # Partial indexes of the cron's queries: only open tickets are scanned,
+        # however many closed ones the table holds.
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_sla_open_deadline_idx",
+            self._table,
+            ["date_sla_deadline"],
+            where="sla_status IN ('on_time', 'at_risk')",
+        )
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_sla_on_time_at_risk_idx",
+            self._table,
+            ["date_sla_at_risk"],
+            where="sla_status = 'on_time'",
+        )
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_sla_escalation_idx",
+            self._table,
+            ["sla_status", "escalation_level"],
+            where="closed_date IS NULL AND sla_status IN ('at_risk', 'breached')",
+        )
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.su and self.env.user.share:
+            domain = expression.AND([self._portal_candidate_domain(), domain or []])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _portal_candidate_domain(self):
+        """The tickets OCA's portal rule grants (requester's organisation as
+        contact or follower) as one UNION subquery served by the indexes on
+        ``partner_id`` and on followers. The rule ORs two subqueries, which
+        PostgreSQL can only answer by scanning every ticket; this narrowing
+        term (never wider than the rule, which still applies) lets it fetch
+        the few candidate rows by primary key instead."""
+        commercial = self.env.user.commercial_partner_id
+        # sudo: the requester's own organisation tree, as the rule's child_of reads it
+        partner_ids = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("id", "child_of", commercial.id)])
+        )
+        partners = SQL("(%s)", partner_ids.subselect())
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT t.id FROM helpdesk_ticket t WHERE t.partner_id IN %(partners)s"
+                    " UNION SELECT f.res_id FROM mail_followers f"
+                    " WHERE f.res_model = 'helpdesk.ticket' AND f.partner_id IN %(partners)s)",
+                    partners=partners,
+                ),
+            )
+        ]
+
     # ------------------------------------------------------------------
     # Deadline planning (batch)
     # ------------------------------------------------------------------
 
     @api.model
-    def _sla_plan(self, items):
+    def _sla_plan(self, items, at_risk=True):
         """Due dates of many tickets at once.
 
         ``items``: list of dicts with ``contract``, ``calendar`` (records),
@@ -186,6 +255,17 @@ class HelpdeskTicket(models.Model):
             values["date_sla_deadline"] = deadline
             if deadline:
                 by_calendar[item["calendar"]].append(index)
+        if not at_risk:
+            for values in result:
+                del values["date_sla_at_risk"]
+            return result
+        self._sla_plan_at_risk(items, result, by_calendar)
+        return result
+
+    @api.model
+    def _sla_plan_at_risk(self, items, result, by_calendar):
+        """Fill ``date_sla_at_risk`` of ``result``: the instant when the
+        contract's share of the allowed working time has elapsed."""
         risk_groups = defaultdict(list)
         for calendar, members in by_calendar.items():
             allowed = calendar.working_time_between(
@@ -194,7 +274,8 @@ class HelpdeskTicket(models.Model):
             )
             for index, hours in zip(members, allowed, strict=True):
                 share = items[index]["contract"].at_risk_share / 100.0
-                amount = round(hours * share, 4)
+                # to the minute: tickets share a few amounts, hence a few calls
+                amount = round(hours * share * 60) / 60
                 if amount > 0:
                     risk_groups[(calendar, amount)].append(index)
                 else:
@@ -203,7 +284,6 @@ class HelpdeskTicket(models.Model):
             dates = calendar.add_working_time([items[i]["start"] for i in members], amount, "hours")
             for index, date in zip(members, dates, strict=True):
                 result[index]["date_sla_at_risk"] = date
-        return result
 
     @api.model
     def _sla_status_of(self, values, now, closed_date=False, paused=False, current=False):
@@ -459,7 +539,9 @@ class HelpdeskTicket(models.Model):
                 }
             )
             planned.append(vals)
-        for vals, values in zip(planned, self._sla_plan(items), strict=True):
+        # The at-risk instant is filled in batch by the status cron: creating
+        # a ticket costs one working-time call per target only.
+        for vals, values in zip(planned, self._sla_plan(items, at_risk=False), strict=True):
             vals.update(values)
             vals["sla_status"] = self._sla_status_of(values, now)
         return contracts
@@ -563,6 +645,20 @@ class HelpdeskTicket(models.Model):
         closed = self.filtered(lambda t: t.stage_id.closed)
         if closed:
             closed._sla_on_close()
+        reopened = self.filtered(lambda t: not t.stage_id.closed and t.closed_date)
+        if reopened:
+            internal.browse(reopened.ids).write({"closed_date": False, "sla_mail_pending": False})
+            # Resolution KPIs are unknown again (NULL, left out of the averages).
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE helpdesk_ticket SET kpi_resolution_in_time = NULL, "
+                    "kpi_first_contact = NULL, resolution_hours = NULL WHERE id IN %s",
+                    tuple(reopened.ids),
+                )
+            )
+            reopened.invalidate_recordset(
+                ["kpi_resolution_in_time", "kpi_first_contact", "resolution_hours"]
+            )
         (self - recompute)._sla_refresh_status(now)
 
     def _sla_set_first_response(self, when, recompute=True):
@@ -689,6 +785,7 @@ class HelpdeskTicket(models.Model):
         """Move open tickets whose dates have passed to at risk / breached
         (two bulk updates from indexed columns)."""
         internal = self.with_context(sla_internal=True, tracking_disable=True)
+        internal._sla_fill_at_risk()
         breached = internal.search(
             [
                 ("sla_status", "in", ("on_time", "at_risk")),
@@ -709,17 +806,41 @@ class HelpdeskTicket(models.Model):
             at_risk.write({"sla_status": "at_risk"})
 
     @api.model
-    def _sla_escalation_domain(self):
-        return [
-            ("sla_contract_id", "!=", False),
+    def _sla_fill_at_risk(self):
+        """At-risk instants of the open tickets created since the last run
+        (one working-time computation per calendar and amount)."""
+        tickets = self.search(
+            [
+                ("sla_status", "=", "on_time"),
+                ("date_sla_at_risk", "=", False),
+                ("date_sla_deadline", "!=", False),
+            ]
+        )
+        if not tickets:
+            return
+        items = tickets._sla_items()
+        result = [{"date_sla_deadline": t.date_sla_deadline} for t in tickets]
+        by_calendar = defaultdict(list)
+        for index, item in enumerate(items):
+            by_calendar[item["calendar"]].append(index)
+        self._sla_plan_at_risk(items, result, by_calendar)
+        by_date = defaultdict(list)
+        for ticket, values in zip(tickets, result, strict=True):
+            by_date[values["date_sla_at_risk"]].append(ticket.id)
+        for date, ids in by_date.items():
+            self.browse(ids).write({"date_sla_at_risk": date})
+
+    @api.model
+    def _sla_escalation_domains(self):
+        """One domain per target level (each served by a partial index)."""
+        common = [
+            ("closed_date", "=", False),
             ("date_sla_paused", "=", False),
-            "|",
-            "&",
-            ("sla_status", "=", "at_risk"),
-            ("escalation_level", "<", 2),
-            "&",
-            ("sla_status", "=", "breached"),
-            ("escalation_level", "<", 3),
+            ("sla_contract_id", "!=", False),
+        ]
+        return [
+            [("sla_status", "=", status), ("escalation_level", "<", level)] + common
+            for status, level in ESCALATION_LEVEL_BY_STATUS.items()
         ]
 
     @api.model
@@ -731,8 +852,11 @@ class HelpdeskTicket(models.Model):
         """
         now = fields.Datetime.now()
         self._sla_update_statuses(now)
-        domain = self._sla_escalation_domain()
-        tickets = self.search(domain, limit=limit, order="date_sla_deadline, id")
+        domains = self._sla_escalation_domains()
+        tickets = self.browse()
+        for domain in domains:
+            if len(tickets) < limit:
+                tickets |= self.search(domain, limit=limit - len(tickets), order="id")
         if not tickets:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
@@ -742,7 +866,7 @@ class HelpdeskTicket(models.Model):
             groups[(ticket.sla_contract_id, level)].append(ticket.id)
         for (contract, level), ids in groups.items():
             self.browse(ids)._sla_escalate(contract, level, now)
-        remaining = self.search_count(domain)
+        remaining = sum(self.search_count(domain) for domain in domains)
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
     def _sla_escalate(self, contract, level, now):

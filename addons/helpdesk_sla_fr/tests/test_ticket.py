@@ -17,13 +17,19 @@ class TestSlaTicket(SlaCaseMixin, TransactionCase):
 
     def test_resotic_urgent_friday(self):
         """RESOTIC: urgent ticket opened Friday 20 Nov 2026 16:00 is due Monday 11:30."""
-        ticket = self._ticket(self.resotic, paris(2026, 11, 20, 16, 0), is_blocking=True)
+        with freeze_time(paris(2026, 11, 20, 16, 0)):
+            ticket = self._ticket(self.resotic, paris(2026, 11, 20, 16, 0), is_blocking=True)
         self.assertEqual(ticket.sla_contract_id, self.resotic)
         self.assertEqual(ticket.priority, "3")
         self.assertEqual(ticket.date_response_due, paris(2026, 11, 23, 11, 30))
         self.assertEqual(ticket.date_sla_deadline, paris(2026, 11, 23, 11, 30))
-        # 75 % of 4 working hours: 1.5 h on Friday, 1.5 h on Monday morning
+        # 75 % of 4 working hours: 1.5 h on Friday, 1.5 h on Monday morning,
+        # filled in batch by the status cron
+        self.assertFalse(ticket.date_sla_at_risk)
+        with freeze_time(paris(2026, 11, 20, 16, 5)):
+            self.env["helpdesk.ticket"]._cron_sla_escalate()
         self.assertEqual(ticket.date_sla_at_risk, paris(2026, 11, 23, 10, 30))
+        self.assertEqual(ticket.sla_status, "on_time")
 
     def test_resotic_urgent_over_holiday(self):
         """Opened Tuesday 10 Nov 2026 16:00, due Thursday 12 Nov 11:30 (11 Nov off)."""
