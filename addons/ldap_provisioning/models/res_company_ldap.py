@@ -203,6 +203,18 @@ class ResCompanyLdap(models.Model):
             )
         return True
 
+    def _map_ldap_attributes(self, conf, login, ldap_entry):
+        """A user created by auth_ldap at login is linked to a provisioning
+        directory, so that the synchronisation manages it (groups, archiving)."""
+        values = super()._map_ldap_attributes(conf, login, ldap_entry)
+        config = self.sudo().browse(conf["id"])  # sudo: login, as auth_ldap
+        if config.is_provisioning:
+            person, _problem = config._sync_parse_person(conf, ldap_entry[0], ldap_entry[1])
+            if person and person["uid"] == login.lower():
+                values.update(config._provisioning_user_values(person, self.env["res.groups"]))
+                values["ldap_config_id"] = config.id
+        return values
+
     def _get_ldap_dicts(self):
         confs = super()._get_ldap_dicts()
         extra = {
@@ -799,7 +811,12 @@ class ResCompanyLdap(models.Model):
         return {"done": done, "remaining": 0, "report": report}
 
     def _sync_record(self, fetched, safety, report, summary, changed):
-        """Store the result of a finished synchronisation; notify when needed."""
+        """Store the result of a finished synchronisation; notify when needed.
+
+        Administrators are notified when the directory enters the "archiving
+        suspended" state, not again at every run while it stays there.
+        """
+        previous_state = self.last_sync_state
         values = {
             "last_sync_date": fields.Datetime.now(),
             "last_sync_state": "safety" if safety else "done",
@@ -808,12 +825,15 @@ class ResCompanyLdap(models.Model):
         if not safety:
             values["last_sync_count"] = fetched["entry_count"]
         self.sudo().write(values)  # sudo: the cron user may not be a system admin
-        if safety:
+        if safety and previous_state != "safety":
             self._notify_admins(safety, report)
         elif changed:
             self.message_post(body=summary, subtype_xmlid="mail.mt_note")
 
     def _sync_failed(self, message):
+        """Record a failed synchronisation; notify once when the failures start."""
+        _logger.warning("LDAP synchronisation of %s failed: %s", self.company.name, message)
+        previous_state = self.last_sync_state
         self.sudo().write(  # sudo: the cron user may not be a system admin
             {
                 "last_sync_date": fields.Datetime.now(),
@@ -821,7 +841,8 @@ class ResCompanyLdap(models.Model):
                 "last_sync_report": message,
             }
         )
-        self._notify_admins(message, [])
+        if previous_state != "failed":
+            self._notify_admins(message, [])
 
     def _notify_admins(self, message, report):
         """Post the problem on the directory and notify its administrators."""

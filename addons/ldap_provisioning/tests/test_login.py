@@ -42,3 +42,15 @@ class TestLogin(LdapCase, HttpCase):
         # paul.sansgroupe has no password and no group; create_user is off.
         self.assertFalse(self._login("paul.sansgroupe", PASSWORD))
         self.assertFalse(self.users("paul.sansgroupe"))
+
+    def test_user_created_at_login_is_linked(self):
+        """With auth_ldap's "create user" on, a first login creates a linked user
+        that the synchronisation then manages (no conflict)."""
+        self.config.create_user = True
+        self.assertTrue(self._login("philippe.usclade", PASSWORD))
+        philippe = self.users("philippe.usclade")
+        self.assertEqual(philippe.ldap_config_id, self.config)
+        self.assertEqual(philippe.ldap_dn, f"uid=philippe.usclade,{PEOPLE_BASE}")
+        step = self.sync()
+        self.assertNotIn("philippe.usclade", "\n".join(step["report"]))
+        self.assertIn(self.group_agent, philippe.groups_id)

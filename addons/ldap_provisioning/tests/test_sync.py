@@ -268,3 +268,61 @@ member: cn=eprocedures-admin,{GROUPS_BASE}
         self._age()
         self.assertEqual(Ldap._cron_sync_directory(), {"done": 0, "remaining": 0})
         self.assertEqual(self._written(), 0)
+
+    def test_safety_notifies_once(self):
+        self.sync()
+        self.slapd.ldapdelete(
+            *[
+                f"uid={uid},{PEOPLE_BASE}"
+                for uid in (
+                    "philippe.usclade",
+                    "marie.durand",
+                    "jean.martin",
+                    "paul.sansgroupe",
+                    "sans.mail",
+                    "mauvais.mail",
+                )
+            ]
+        )
+        messages = len(self.config.message_ids)
+        self.sync()
+        self.sync()
+        self.assertEqual(len(self.config.message_ids), messages + 1)
+        self.assertEqual(self.config.last_sync_state, "safety")
+
+    def test_starttls_and_ldaps_failures_are_clear(self):
+        """This slapd speaks neither StartTLS nor LDAPS: both fail cleanly."""
+        self.sync()
+        users = self.users("philippe.usclade", "marie.durand", "jean.martin")
+        Ldap = self.env["res.company.ldap"].with_context(lang="fr_FR")
+        self.config.ldap_tls = True
+        Ldap._cron_sync_directory()
+        self.assertEqual(self.config.last_sync_state, "failed")
+        self.assertIn("L’annuaire LDAP", self.config.last_sync_report)
+        self.config.write({"ldap_tls": False, "ldap_ssl": True})
+        Ldap._cron_sync_directory()
+        self.assertEqual(self.config.last_sync_state, "failed")
+        self.assertIn("injoignable", self.config.last_sync_report)
+        self.assertTrue(all(users.mapped("active")))
+
+    def test_buttons(self):
+        action = self.config.with_context(lang="fr_FR").action_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("6", action["params"]["message"])
+        action = self.config.with_context(lang="fr_FR").action_sync()
+        self.assertIn("3 agent(s) créé(s)", action["params"]["message"])
+        self.assertTrue(self.users("philippe.usclade"))
+        self.slapd.pause()
+        try:
+            action = self.config.with_context(lang="fr_FR").action_sync()
+        finally:
+            self.slapd.resume()
+        self.assertIn("injoignable", action["params"]["message"])
+        self.assertEqual(self.config.last_sync_state, "failed")
+        # In the background: the scheduled action is triggered.
+        cron = self.env.ref("ldap_provisioning.ir_cron_ldap_sync")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.config.action_sync_later()
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
