@@ -420,9 +420,21 @@ class TestWorkingTime(TransactionCase):
             form.tz = "Europe/Paris"
             form.has_french_holidays = True
             form.is_alsace_moselle = True
+            with form.global_leave_ids.new() as closure:
+                closure.name = "Inventaire"
+                closure.date_from = paris(2026, 6, 1, 0, 0)
+                closure.date_to = paris(2026, 6, 2, 0, 0)
         calendar = form.record
+        self.assertEqual(calendar.global_leave_ids.name, "Inventaire")
+        self.assertEqual(calendar.global_leave_ids.company_id, calendar.company_id)
+        # 8:00-12:00, 13:00-17:00 (Odoo's default): Monday closed -> Tuesday
+        self.assertEqual(
+            calendar.add_working_time([paris(2026, 6, 1, 8, 0)], 4, "hours"),
+            [paris(2026, 6, 2, 12, 0)],
+        )
         self.assertTrue(calendar.attendance_ids)
         calendar.action_generate_french_holidays()
         this_year = date.today().year
         self.assertEqual(calendar.french_holidays_until, this_year + 2)
         self.assertEqual(len(calendar.leave_ids.filtered("is_french_holiday")), 4 * 13)
+        self.assertEqual(len(calendar.global_leave_ids), 4 * 13 + 1)
