@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, html_sanitize
 from odoo.tools.sql import create_index
 
 from .helpdesk_priority_matrix import IMPACTS
@@ -204,7 +204,7 @@ class HelpdeskTicket(models.Model):
         ``items``: list of dicts with ``contract``, ``calendar`` (records),
         ``priority``, ``ticket_type``, ``start``, ``paused_hours`` and
         ``first_response``. Returns one dict of date fields per item. The
-        working-time service is called once per (calendar, amount, unit).
+        working-time service is called once per calendar and unit.
         """
         result = [
             {
@@ -226,10 +226,13 @@ class HelpdeskTicket(models.Model):
             for kind in ("response", "resolution"):
                 target = targets.get((item["contract"].id, item["priority"], kind))
                 if target:
-                    groups[(item["calendar"], target.amount, target.unit)].append((index, kind))
-        for (calendar, amount, unit), members in groups.items():
-            dues = calendar.add_working_time([items[i]["start"] for i, _k in members], amount, unit)
-            for (index, kind), due in zip(members, dues, strict=True):
+                    groups[(item["calendar"], target.unit)].append((index, kind, target.amount))
+        # one call per calendar and unit, with one amount per start
+        for (calendar, unit), members in groups.items():
+            dues = calendar.add_working_time(
+                [items[i]["start"] for i, _k, _a in members], [a for _i, _k, a in members], unit
+            )
+            for (index, kind, _amount), due in zip(members, dues, strict=True):
                 result[index][f"date_{kind}_due"] = due
         # A pause moves the due dates by the paused working time.
         shifts = defaultdict(list)
@@ -238,12 +241,14 @@ class HelpdeskTicket(models.Model):
             if hours > 0:
                 for kind in ("response", "resolution"):
                     if result[index][f"date_{kind}_due"]:
-                        shifts[(item["calendar"], hours)].append((index, kind))
-        for (calendar, hours), members in shifts.items():
+                        shifts[item["calendar"]].append((index, kind, hours))
+        for calendar, members in shifts.items():
             dues = calendar.add_working_time(
-                [result[i][f"date_{kind}_due"] for i, kind in members], hours, "hours"
+                [result[i][f"date_{kind}_due"] for i, kind, _h in members],
+                [hours for _i, _k, hours in members],
+                "hours",
             )
-            for (index, kind), due in zip(members, dues, strict=True):
+            for (index, kind, _hours), due in zip(members, dues, strict=True):
                 result[index][f"date_{kind}_due"] = due
         # The current deadline, and when the ticket becomes at risk.
         by_calendar = defaultdict(list)
@@ -274,15 +279,16 @@ class HelpdeskTicket(models.Model):
             )
             for index, hours in zip(members, allowed, strict=True):
                 share = items[index]["contract"].at_risk_share / 100.0
-                # to the minute: tickets share a few amounts, hence a few calls
-                amount = round(hours * share * 60) / 60
+                amount = round(hours * share * 60) / 60  # to the minute
                 if amount > 0:
-                    risk_groups[(calendar, amount)].append(index)
+                    risk_groups[calendar].append((index, amount))
                 else:
                     result[index]["date_sla_at_risk"] = items[index]["start"]
-        for (calendar, amount), members in risk_groups.items():
-            dates = calendar.add_working_time([items[i]["start"] for i in members], amount, "hours")
-            for index, date in zip(members, dates, strict=True):
+        for calendar, members in risk_groups.items():
+            dates = calendar.add_working_time(
+                [items[i]["start"] for i, _a in members], [a for _i, a in members], "hours"
+            )
+            for (index, _amount), date in zip(members, dates, strict=True):
                 result[index]["date_sla_at_risk"] = date
 
     @api.model
@@ -891,24 +897,7 @@ class HelpdeskTicket(models.Model):
                 text=text,
                 who=(line.user_id or line.team_id).display_name,
             )
-        body = Markup("<p>%s</p>") % text
-        subtype = self.env.ref("mail.mt_note")
-        author = self.env.ref("base.partner_root")
-        # sudo: system notes posted by the cron in bulk (one INSERT for the batch).
-        self.env["mail.message"].sudo().create(
-            [
-                {
-                    "model": self._name,
-                    "res_id": ticket_id,
-                    "body": body,
-                    "message_type": "notification",
-                    "subtype_id": subtype.id,
-                    "author_id": author.id,
-                    "is_internal": True,
-                }
-                for ticket_id in self.ids
-            ]
-        )
+        self._sla_post_notes(Markup("<p>%s</p>") % text, now, f"escalation-{level}")
         recipients = line._recipients() if line else contract.team_id.user_id.partner_id
         if recipients:
             template = self.env.ref("helpdesk_sla_fr.mail_template_sla_escalation")
@@ -919,6 +908,43 @@ class HelpdeskTicket(models.Model):
                 email_values={"recipient_ids": [(6, 0, recipients.ids)]},
                 email_layout_xmlid="mail.mail_notification_light",
             )
+
+    def _sla_post_notes(self, body, now, tag):
+        """One internal note per ticket of ``self``, in one INSERT.
+
+        The cron's notes notify nobody, so the ORM's per-message work
+        (reply-to lookup, sanitising, followers) is done once for the whole
+        batch instead of once per ticket.
+        """
+        if not self:
+            return
+        author = self.env.ref("base.partner_root")
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_message (
+                    model, res_id, record_company_id, body, message_type, subtype_id,
+                    author_id, email_from, is_internal, date, message_id,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT %(model)s, t.id, t.company_id, %(body)s, 'notification', %(subtype)s,
+                       %(author)s, %(email_from)s, TRUE, %(now)s,
+                       %(prefix)s || t.id || '@helpdesk-sla>',
+                       %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM helpdesk_ticket t
+                 WHERE t.id = ANY(%(ids)s)
+                """,
+                model=self._name,
+                body=html_sanitize(body),
+                subtype=self.env.ref("mail.mt_note").id,
+                author=author.id,
+                email_from=author.email_formatted or None,
+                now=now,
+                prefix=f"<sla-{tag}-{int(now.timestamp())}-",
+                uid=self.env.uid,
+                ids=self.ids,
+            )
+        )
+        self.invalidate_recordset(["message_ids"])
 
     @api.model
     def _cron_sla_send_mails(self, limit=200):
