@@ -19,6 +19,7 @@ PORTAL_HOUSEHOLD_FIELDS = (
     "contact_channel",
 )
 REQUIRED_HOUSEHOLD_FIELDS = ("street", "zip", "city")
+AGENT_GROUP = "collectivite_base.collectivite_group_agent"
 MANAGER_GROUP = "collectivite_base.collectivite_group_manager"
 
 
@@ -38,7 +39,7 @@ class CollectiviteHousehold(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "portal.mixin",
-        "collectivite.state.mixin",
+        "collectivite.guarded.state.mixin",
     ]
     _order = "id desc"
     _rec_names_search = ["name", "responsible_name"]
@@ -103,7 +104,7 @@ class CollectiviteHousehold(models.Model):
     street_number = fields.Char("Number", tracking=True)
     street = fields.Char(tracking=True)
     street2 = fields.Char("Additional address line", tracking=True)
-    zip = fields.Char("Zip code", size=5, tracking=True)
+    zip = fields.Char("Zip code", tracking=True)
     city = fields.Char("Town", tracking=True)
     email = fields.Char(tracking=True)
     phone = fields.Char(tracking=True)
@@ -211,6 +212,14 @@ class CollectiviteHousehold(models.Model):
                         field=self._fields[fname]._description_string(self.env),
                     )
                 )
+        channels = dict(self._fields["contact_channel"]._description_selection(self.env))
+        if "contact_channel" in values and values["contact_channel"] not in channels:
+            errors.append(
+                self.env._(
+                    "Choose a preferred contact channel among: %(channels)s.",
+                    channels=", ".join(channels.values()),
+                )
+            )
         zip_code = (values.get("zip") or "").strip()
         if zip_code and not ZIP_RE.match(zip_code):
             errors.append(
@@ -288,8 +297,6 @@ class CollectiviteHousehold(models.Model):
         return households
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_state_rights(vals["state"])
         # Roles may swap within one write: the responsible is checked at the end.
         batch = "member_ids" in vals or "responsible_id" in vals
         records = self.with_context(household_member_batch=True) if batch else self
@@ -302,10 +309,19 @@ class CollectiviteHousehold(models.Model):
     # State machine
     # ------------------------------------------------------------------
 
+    def _check_transition(self, target):
+        self._check_state_rights(target)
+        return super()._check_transition(target)
+
     def _check_state_rights(self, target):
-        """Archiving and restoring are for managers: checked here only."""
+        """Who may move households: agents; archiving and restoring: managers."""
+        if self.env.su:
+            return
+        user = self.env.user
+        if not user.has_group(AGENT_GROUP):
+            raise AccessError(self.env._("Only agents can change the state of a household."))
         touches_archive = target == "archived" or "archived" in self.mapped("state")
-        if touches_archive and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+        if touches_archive and not user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only managers can archive or restore a household."))
 
     def action_validate(self):

@@ -14,7 +14,7 @@ class CollectiviteHouseholdChange(models.Model):
 
     _name = "collectivite.household.change"
     _description = "Household change request"
-    _inherit = ["collectivite.state.mixin"]
+    _inherit = ["collectivite.guarded.state.mixin"]
     _order = "id desc"
     _state_transitions = {"pending": ("accepted", "refused")}
 
@@ -120,14 +120,14 @@ class CollectiviteHouseholdChange(models.Model):
             ) % (self.env._("What"), self.env._("Current value"), self.env._("Requested value"))
             change.summary = header + Markup("").join(rows) + Markup("</tbody></table>")
 
-    @api.constrains("household_id", "state")
-    def _check_single_pending(self):
-        households = self.filtered(lambda change: change.state == "pending").household_id
+    @api.model
+    def _check_single_pending(self, households, limit=0):
+        """Refuse when one of ``households`` has more than ``limit`` pending changes."""
         counts = self._read_group(
             [("household_id", "in", households.ids), ("state", "=", "pending")],
             ["household_id"],
             ["__count"],
-            having=[("__count", ">", 1)],
+            having=[("__count", ">", limit)],
         )
         for household, _count in counts:
             raise ValidationError(
@@ -140,6 +140,15 @@ class CollectiviteHouseholdChange(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        households = self.env["collectivite.household"].browse(
+            {vals["household_id"] for vals in vals_list if vals.get("household_id")}
+        )
+        if len(households) < len(vals_list):
+            raise ValidationError(
+                self.env._("A household can only have one change waiting at a time.")
+            )
+        # Checked before the insert: the unique index would only say "duplicate key".
+        self._check_single_pending(households)
         changes = super().create(vals_list)
         for change in changes:
             change.household_id._message_log(

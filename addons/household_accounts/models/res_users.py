@@ -1,4 +1,4 @@
-from odoo import Command, api, models
+from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
 # Sign-up form fields that describe the citizen and their household.
@@ -46,11 +46,13 @@ class ResUsers(models.Model):
         with self.env.cr.savepoint():
             user = super()._signup_create_user(values)
             user.partner_id.write(member_values)
+            # Through the responsible's inverse: one2many commands would run
+            # without the sign-up's superuser rights.
             Household.create(
                 dict(
                     household_values,
                     company_id=user.company_id.id,
-                    member_ids=[Command.link(user.partner_id.id)],
+                    responsible_id=user.partner_id.id,
                 )
             )
         return user

@@ -1,0 +1,8 @@
+from . import (
+    test_household_portal,
+    test_household_rights,
+    test_household_signup,
+    test_household_state,
+    test_household_tour,
+    test_household_validation,
+)
