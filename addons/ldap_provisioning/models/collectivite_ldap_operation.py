@@ -128,6 +128,19 @@ class CollectiviteLdapOperation(models.Model):
     place_phone = fields.Char(string="Phone number")
 
     @api.model
+    def _action_new(self, **defaults):
+        """Window action opening a new operation with these defaults."""
+        context = {"default_%s" % key: value for key, value in defaults.items() if value}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }
+
+    @api.model
     def _default_ldap_config(self):
         return self.env["res.company.ldap"].search(
             [("is_provisioning", "=", True), ("company", "=", self.env.company.id)], limit=1

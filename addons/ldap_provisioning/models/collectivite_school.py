@@ -40,3 +40,23 @@ class CollectiviteSchool(models.Model):
     _sql_constraints = [
         ("code_company_unique", "UNIQUE(company_id, code)", "The code is unique per company."),
     ]
+
+    def action_ldap_update(self):
+        """Open a new directory operation modifying this school or leisure centre."""
+        self.ensure_one()
+        return self.env["collectivite.ldap.operation"]._action_new(
+            target="place",
+            operation_type="update",
+            school_id=self.id,
+            ldap_config_id=self.ldap_config_id.id,
+        )
+
+    def action_ldap_disable(self):
+        """Open a new directory operation closing this school or leisure centre."""
+        self.ensure_one()
+        return self.env["collectivite.ldap.operation"]._action_new(
+            target="place",
+            operation_type="disable",
+            school_id=self.id,
+            ldap_config_id=self.ldap_config_id.id,
+        )

@@ -23,3 +23,23 @@ class ResUsers(models.Model):
     ldap_given_name = fields.Char(string="First name", index="trigram", copy=False)
     ldap_surname = fields.Char(string="Last name", index="trigram", copy=False)
     ldap_service = fields.Char(string="Service", copy=False)
+
+    def action_ldap_update(self):
+        """Open a new directory operation modifying this agent."""
+        self.ensure_one()
+        return self.env["collectivite.ldap.operation"]._action_new(
+            target="agent",
+            operation_type="update",
+            user_id=self.id,
+            ldap_config_id=self.ldap_config_id.id,
+        )
+
+    def action_ldap_disable(self):
+        """Open a new directory operation disabling this agent."""
+        self.ensure_one()
+        return self.env["collectivite.ldap.operation"]._action_new(
+            target="agent",
+            operation_type="disable",
+            user_id=self.id,
+            ldap_config_id=self.ldap_config_id.id,
+        )

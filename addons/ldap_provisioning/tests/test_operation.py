@@ -62,13 +62,15 @@ class TestOperation(LdapCase):
     def test_edit_agent_round_trip(self):
         self._create_agent().action_execute()
         user = self.users("claire.bernard")
+        # From the agent's form, as the referential administrator.
+        action = user.with_user(self.referential_admin).action_ldap_update()
         form = Form(
             self.env["collectivite.ldap.operation"]
             .with_user(self.referential_admin)
-            .with_context(default_target="agent", default_operation_type="update")
+            .with_context(**action["context"])
         )
-        form.ldap_config_id = self.config
-        form.user_id = user
+        self.assertEqual(form.user_id, user)
+        self.assertEqual(form.operation_type, "update")
         # The form is filled from the agent.
         self.assertEqual(form.surname, "Bernard")
         self.assertEqual(form.email, "claire.bernard@pontoise.example.org")
@@ -234,6 +236,14 @@ class TestOperation(LdapCase):
         school = operation.school_id
         self.assertEqual(school.name, "École maternelle Marie Curie")
         self.assertEqual(school.ldap_dn, dn)
+        context = school.with_user(self.referential_admin).action_ldap_update()["context"]
+        form = Form(
+            self.env["collectivite.ldap.operation"]
+            .with_user(self.referential_admin)
+            .with_context(**context)
+        )
+        self.assertEqual(form.place_name, "École maternelle Marie Curie")
+        self.assertEqual(form.place_city, "Pontoise")
         update = self._operation(
             target="place",
             operation_type="update",
