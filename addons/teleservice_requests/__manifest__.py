@@ -1,0 +1,42 @@
+{
+    "name": "Collectivité – téléservices",
+    "summary": "Procedure catalogue, requests and justificatifs with their life cycles, "
+    "rights by category and quality of service",
+    "version": "18.0.1.0.0",
+    "category": "Collectivité",
+    "website": "https://example.org/collectivite-odoo",
+    "author": "collectivite-odoo",
+    "license": "AGPL-3",
+    "depends": ["collectivite_base", "household_accounts"],
+    "data": [
+        "security/teleservice_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence.xml",
+        "data/mail_message_subtype.xml",
+        "data/mail_template.xml",
+        "data/ir_cron.xml",
+        "data/ir_config_parameter.xml",
+        "data/collectivite_request_dashboard.xml",
+        "data/collectivite_parameter_list.xml",
+        "data/collectivite_teleservice.xml",
+        "report/ir_actions_report.xml",
+        "report/collectivite_request_report.xml",
+        "views/collectivite_category_views.xml",
+        "views/collectivite_teleservice_views.xml",
+        "views/collectivite_parameter_list_views.xml",
+        "views/collectivite_justificatif_views.xml",
+        "views/collectivite_request_views.xml",
+        "views/collectivite_request_dashboard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/teleservice_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "teleservice_requests/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

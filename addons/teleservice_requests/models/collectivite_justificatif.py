@@ -1,0 +1,154 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+MIMETYPES_PARAM = "teleservice_requests.allowed_mimetypes"
+MAX_SIZE_PARAM = "teleservice_requests.max_file_size_mb"
+DEFAULT_MIMETYPES = "application/pdf,image/jpeg,image/png"
+
+
+class CollectiviteJustificatif(models.Model):
+    """A supporting document of a household (justificatif), reusable by the
+    household's requests: unlinking it from a request keeps the document."""
+
+    _name = "collectivite.justificatif"
+    _description = "Justificatif"
+    _inherit = ["mail.thread", "collectivite.state.mixin"]
+    _order = "create_date desc, id desc"
+
+    _state_transitions = {
+        "pending": ("validated", "refused"),
+        "validated": ("expired", "pending"),
+        "refused": ("pending",),
+        "expired": ("pending",),
+    }
+
+    name = fields.Char(required=True, tracking=True)
+    type_id = fields.Many2one(
+        "collectivite.justificatif.type", required=True, index=True, tracking=True
+    )
+    household_id = fields.Many2one("collectivite.household", index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Concerned person", index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Waiting"),
+            ("validated", "Valid"),
+            ("refused", "Rejected"),
+            ("expired", "Expired"),
+        ],
+        required=True,
+        default="pending",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    date_valid_until = fields.Date(string="Valid until", tracking=True, index=True)
+    page_ids = fields.Many2many(
+        "ir.attachment",
+        "collectivite_justificatif_attachment_rel",
+        "justificatif_id",
+        "attachment_id",
+        string="Pages",
+    )
+    page_count = fields.Integer(compute="_compute_page_count")
+    comment = fields.Text(
+        string="Comment to the citizen", help="Shown to the citizen in their space."
+    )
+    request_ids = fields.Many2many(
+        "collectivite.request",
+        "collectivite_request_justificatif_rel",
+        "justificatif_id",
+        "request_id",
+        string="Requests",
+    )
+    validator_id = fields.Many2one("res.users", readonly=True, copy=False)
+    date_validated = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("page_ids")
+    def _compute_page_count(self):
+        for justificatif in self:
+            justificatif.page_count = len(justificatif.page_ids)
+
+    # ------------------------------------------------------------------ uploads
+    @api.model
+    def _check_uploads(self, attachments):
+        """Refuse files of a forbidden type or above the size limit (settings)."""
+        params = self.env["ir.config_parameter"].sudo()
+        allowed = {
+            mimetype.strip()
+            for mimetype in params.get_param(MIMETYPES_PARAM, DEFAULT_MIMETYPES).split(",")
+            if mimetype.strip()
+        }
+        max_mb = float(params.get_param(MAX_SIZE_PARAM, 5))
+        for attachment in attachments:
+            if allowed and attachment.mimetype not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "The file “%(file)s” is of a forbidden type (%(type)s); "
+                        "allowed types: %(allowed)s.",
+                        file=attachment.name,
+                        type=attachment.mimetype,
+                        allowed=", ".join(sorted(allowed)),
+                    )
+                )
+            if attachment.file_size > max_mb * 1024 * 1024:
+                raise ValidationError(
+                    self.env._(
+                        "The file “%(file)s” is too large (%(size).1f MB, at most %(max)s MB).",
+                        file=attachment.name,
+                        size=attachment.file_size / 1024 / 1024,
+                        max=max_mb,
+                    )
+                )
+
+    @api.constrains("page_ids")
+    def _check_pages(self):
+        self._check_uploads(self.page_ids)
+
+    # --------------------------------------------------------------- life cycle
+    def action_validate(self):
+        today = fields.Date.context_today(self)
+        for justificatif in self:
+            values = {"validator_id": self.env.uid, "date_validated": fields.Datetime.now()}
+            if not justificatif.date_valid_until and justificatif.type_id.validity_months:
+                values["date_valid_until"] = today + relativedelta(
+                    months=justificatif.type_id.validity_months
+                )
+            if justificatif.date_valid_until and justificatif.date_valid_until < today:
+                raise UserError(
+                    self.env._(
+                        "The justificatif “%(name)s” expired on %(date)s: it cannot be validated.",
+                        name=justificatif.name,
+                        date=justificatif.date_valid_until,
+                    )
+                )
+            justificatif._set_state("validated", values)
+        return True
+
+    def action_refuse(self):
+        return self._set_state("refused")
+
+    def action_expire(self):
+        return self._set_state("expired")
+
+    def action_reset(self):
+        return self._set_state("pending", {"validator_id": False, "date_validated": False})
+
+    @api.model
+    def _cron_expire(self, batch_size=1000):
+        """Mark validated justificatifs past their validity date as expired."""
+        domain = [
+            ("state", "=", "validated"),
+            ("date_valid_until", "<", fields.Date.context_today(self)),
+        ]
+        justificatifs = self.search(domain, limit=batch_size)
+        justificatifs.action_expire()
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(justificatifs), remaining=remaining)
+        return remaining

@@ -1,0 +1,878 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.osv import expression
+from odoo.tools.misc import format_datetime
+
+LOCK_PARAM = "teleservice_requests.lock_minutes"
+NOTIFY_NEW_PARAM = "teleservice_requests.notify_new_request"
+DIGEST_PARAM = "teleservice_requests.qos_digest_mode"
+DRAFT_RETENTION_PARAM = "teleservice_requests.draft_retention_days"
+DRAFT_NOTICE_PARAM = "teleservice_requests.draft_notice_days"
+
+# States in which a request is being instructed: quality of service applies.
+OPEN_STATES = ("pending", "in_progress", "complete", "incomplete", "rectified")
+DONE_STATES = ("closed", "archived")
+LOCK_FIELDS = {"lock_user_id", "lock_expiry"}
+# Data state: a second, small life cycle checked by ``_set_data_state``.
+DATA_TRANSITIONS = {
+    "to_check": ("valid", "invalid"),
+    "valid": ("to_check",),
+    "invalid": ("to_check",),
+}
+
+
+class CollectiviteRequest(models.Model):
+    """A citizen's request for a téléservice, instructed by agents."""
+
+    _name = "collectivite.request"
+    _description = "Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "collectivite.state.mixin"]
+    _order = "date_submitted desc, id desc"
+
+    _state_transitions = {
+        "draft": ("pending",),
+        "pending": ("in_progress", "cancelled"),
+        "in_progress": ("complete", "incomplete", "cancelled"),
+        "complete": ("validated", "refused", "cancelled"),
+        "incomplete": ("rectified", "refused", "cancelled"),
+        "rectified": ("validated", "refused", "cancelled", "incomplete"),
+        "validated": ("notified",),
+        "refused": ("notified",),
+        "cancelled": ("notified",),
+        "notified": ("closed",),
+        "closed": ("archived",),
+    }
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    teleservice_id = fields.Many2one(
+        "collectivite.teleservice", required=True, index=True, tracking=True
+    )
+    category_id = fields.Many2one(related="teleservice_id.category_id", store=True, index=True)
+    company_id = fields.Many2one(related="teleservice_id.company_id", store=True, index=True)
+    season_id = fields.Many2one("collectivite.season", index=True, readonly=True)
+    channel = fields.Selection(
+        [("portal", "Online"), ("counter", "Counter"), ("phone", "Phone"), ("mail", "Mail")],
+        required=True,
+        default="counter",
+    )
+    requester_id = fields.Many2one("res.partner", index=True, tracking=True)
+    requester_name = fields.Char(
+        related="requester_id.name", string="Requester name", store=True, index="trigram"
+    )
+    subject_id = fields.Many2one(
+        "res.partner", string="Concerned person", index=True, tracking=True
+    )
+    subject_name = fields.Char(
+        related="subject_id.name", string="Concerned person name", store=True, index="trigram"
+    )
+    household_id = fields.Many2one("collectivite.household", index=True, tracking=True)
+    comment = fields.Text()
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("pending", "Pending"),
+            ("in_progress", "In progress"),
+            ("complete", "Complete"),
+            ("incomplete", "Incomplete"),
+            ("rectified", "Rectified"),
+            ("validated", "Validated"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+            ("notified", "Notified"),
+            ("closed", "Closed"),
+            ("archived", "Filed"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    data_state = fields.Selection(
+        [("to_check", "To check"), ("valid", "Data valid"), ("invalid", "Data invalid")],
+        string="Data",
+        required=True,
+        default="to_check",
+        tracking=True,
+        copy=False,
+    )
+    value_ids = fields.One2many("collectivite.request.value", "request_id", string="Form")
+    justificatif_ids = fields.Many2many(
+        "collectivite.justificatif",
+        "collectivite_request_justificatif_rel",
+        "request_id",
+        "justificatif_id",
+        string="Justificatifs",
+    )
+    missing_justificatif_type_ids = fields.Many2many(
+        "collectivite.justificatif.type",
+        compute="_compute_missing_justificatif_type_ids",
+        string="Justificatifs to validate",
+    )
+    date_submitted = fields.Datetime(index=True, readonly=True, copy=False, tracking=True)
+    date_validated = fields.Datetime(readonly=True, copy=False)
+    date_closed = fields.Datetime(index=True, readonly=True, copy=False)
+    date_last_action = fields.Datetime(readonly=True, copy=False)
+    last_agent_id = fields.Many2one("res.users", index=True, readonly=True, copy=False)
+    # Quality of service
+    date_qos_deadline = fields.Datetime(
+        string="Deadline", compute="_compute_qos_dates", store=True, index=True
+    )
+    date_qos_alert = fields.Datetime(
+        string="Alert date", compute="_compute_qos_dates", store=True, index=True
+    )
+    date_legal_decision = fields.Date(
+        string="Implicit decision date", compute="_compute_legal_dates", store=True
+    )
+    date_legal_alert = fields.Datetime(compute="_compute_legal_dates", store=True, index=True)
+    legal_regime = fields.Selection(related="teleservice_id.legal_regime")
+    is_urgent = fields.Boolean(string="Urgent", index=True, readonly=True, copy=False)
+    is_late = fields.Boolean(string="Late", index=True, readonly=True, copy=False)
+    qos_notified_level = fields.Selection(
+        [("none", "None"), ("urgent", "Urgent"), ("late", "Late")],
+        default="none",
+        required=True,
+        copy=False,
+        help="Last quality-of-service alert mailed to the agents (never twice).",
+    )
+    is_new_notified = fields.Boolean(copy=False, readonly=True)
+    date_draft_notice = fields.Datetime(copy=False, readonly=True)
+    is_anonymized = fields.Boolean(readonly=True, copy=False, index=True)
+    # Lock
+    lock_user_id = fields.Many2one("res.users", string="Locked by", readonly=True, copy=False)
+    lock_expiry = fields.Datetime(string="Locked until", readonly=True, copy=False)
+    is_locked_by_other = fields.Boolean(compute="_compute_lock")
+    is_locked_by_me = fields.Boolean(compute="_compute_lock")
+    can_edit = fields.Boolean(compute="_compute_lock")
+    is_manageable = fields.Boolean(compute="_compute_is_manageable", search="_search_is_manageable")
+
+    # ----------------------------------------------------------------- computes
+    @api.depends("teleservice_id.justificatif_type_ids", "justificatif_ids.state")
+    def _compute_missing_justificatif_type_ids(self):
+        for request in self:
+            validated = request.justificatif_ids.filtered(lambda j: j.state == "validated")
+            request.missing_justificatif_type_ids = (
+                request.teleservice_id.justificatif_type_ids - validated.type_id
+            )
+
+    def _calendar(self):
+        company = self.company_id or self.env.company
+        return company.collectivite_calendar_id or company.resource_calendar_id
+
+    @api.depends(
+        "date_submitted",
+        "teleservice_id.qos_delay_days",
+        "teleservice_id.qos_alert_days",
+        "company_id",
+    )
+    def _compute_qos_dates(self):
+        """Deadlines in working days, one call of the working-time service per
+        calendar and delay (never one per request)."""
+        defaults = self.env["collectivite.teleservice"]._qos_defaults()
+        groups = defaultdict(lambda: self.browse())
+        for request in self:
+            if not request.date_submitted or not request.teleservice_id:
+                request.date_qos_deadline = request.date_qos_alert = False
+                continue
+            delay, alert = request.teleservice_id._qos_delays(defaults)
+            groups[request._calendar(), delay, alert] |= request
+        for (calendar, delay, alert), requests in groups.items():
+            starts = requests.mapped("date_submitted")
+            deadlines = calendar.add_working_time(starts, delay, "days")
+            alerts = (
+                calendar.add_working_time(starts, delay - alert, "days")
+                if delay > alert
+                else starts
+            )
+            for request, deadline, alert_date in zip(requests, deadlines, alerts, strict=True):
+                request.date_qos_deadline = deadline
+                request.date_qos_alert = alert_date
+
+    @api.depends(
+        "date_submitted",
+        "teleservice_id.legal_regime",
+        "teleservice_id.legal_delay_months",
+        "teleservice_id.qos_alert_days",
+    )
+    def _compute_legal_dates(self):
+        defaults = self.env["collectivite.teleservice"]._qos_defaults()
+        for request in self:
+            teleservice = request.teleservice_id
+            if not request.date_submitted or teleservice.legal_regime in (False, "none"):
+                request.date_legal_decision = request.date_legal_alert = False
+                continue
+            decision = request.date_submitted + relativedelta(months=teleservice.legal_delay_months)
+            request.date_legal_decision = decision.date()
+            request.date_legal_alert = decision - timedelta(
+                days=teleservice._qos_delays(defaults)[1]
+            )
+
+    @api.depends_context("uid")
+    @api.depends("lock_user_id", "lock_expiry", "category_id")
+    def _compute_lock(self):
+        now = fields.Datetime.now()
+        writable = self.env.user.teleservice_write_category_ids
+        for request in self:
+            locked = bool(
+                request.lock_user_id and request.lock_expiry and request.lock_expiry > now
+            )
+            request.is_locked_by_me = locked and request.lock_user_id == self.env.user
+            request.is_locked_by_other = locked and request.lock_user_id != self.env.user
+            request.can_edit = (
+                request.category_id in writable or self.env.su
+            ) and not request.is_locked_by_other
+
+    @api.depends_context("uid")
+    def _compute_is_manageable(self):
+        manageable = self.env.user.teleservice_manage_category_ids
+        for request in self:
+            request.is_manageable = request.category_id in manageable
+
+    def _search_is_manageable(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on “manageable”."))
+        ids = self.env.user.teleservice_manage_category_ids.ids
+        positive = (operator == "=") == value
+        return [("category_id", "in" if positive else "not in", ids)]
+
+    # ------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("collectivite.request") or "/"
+        requests = super().create(vals_list)
+        requests._prefill_values()
+        return requests
+
+    def write(self, vals):
+        if not self.env.su and not self.env.context.get("teleservice_lock_bypass"):
+            self._check_lock()
+            if set(vals) - LOCK_FIELDS and self.env.user._is_internal():
+                vals = dict(vals, **self._lock_values())
+        return super().write(vals)
+
+    def _prefill_values(self):
+        """One value line per form field; counter mode pre-fills from the household."""
+        commands = []
+        for request in self:
+            existing = request.value_ids.field_id
+            for field in request.teleservice_id.field_ids - existing:
+                line = {"request_id": request.id, "field_id": field.id}
+                household = request.household_id
+                if field.field_type == "address" and household:
+                    line["value_text"] = "\n".join(
+                        part
+                        for part in (
+                            " ".join(filter(None, (household.street_number, household.street))),
+                            household.street2,
+                            " ".join(filter(None, (household.zip, household.city))),
+                        )
+                        if part
+                    )
+                elif field.field_type == "member" and request.subject_id:
+                    line["value_partner_id"] = request.subject_id.id
+                commands.append(line)
+        if commands:
+            self.env["collectivite.request.value"].create(commands)
+
+    @api.onchange("household_id")
+    def _onchange_household_id(self):
+        if self.household_id:
+            self.requester_id = self.household_id.responsible_id
+            if self.subject_id not in self.household_id.member_ids:
+                self.subject_id = self.household_id.responsible_id
+
+    @api.onchange("requester_id")
+    def _onchange_requester_id(self):
+        if self.requester_id and not self.household_id and self.requester_id.household_id:
+            self.household_id = self.requester_id.household_id
+
+    # ------------------------------------------------------------------- lock
+    @api.model
+    def _lock_values(self):
+        minutes = int(self.env["ir.config_parameter"].sudo().get_param(LOCK_PARAM, 30))
+        return {
+            "lock_user_id": self.env.uid,
+            "lock_expiry": fields.Datetime.now() + timedelta(minutes=minutes),
+        }
+
+    def _check_lock(self):
+        for request in self:
+            if request.is_locked_by_other:
+                raise UserError(
+                    self.env._(
+                        "Request %(ref)s is locked by %(user)s until %(until)s.",
+                        ref=request.name,
+                        user=request.lock_user_id.name,
+                        until=format_datetime(self.env, request.lock_expiry),
+                    )
+                )
+
+    def action_lock(self):
+        """Take the lock to modify the request (refused when another agent holds it)."""
+        self.check_access("write")
+        self._check_lock()
+        return self.with_context(teleservice_lock_bypass=True).write(self._lock_values())
+
+    def action_unlock(self):
+        is_manager = self.env.user.has_group("collectivite_base.collectivite_group_manager")
+        for request in self:
+            if request.is_locked_by_other and not is_manager:
+                raise AccessError(
+                    self.env._(
+                        "Only %(user)s or a manager can release the lock of %(ref)s.",
+                        user=request.lock_user_id.name,
+                        ref=request.name,
+                    )
+                )
+        self.check_access("write")
+        return self.with_context(teleservice_lock_bypass=True).write(
+            {"lock_user_id": False, "lock_expiry": False}
+        )
+
+    def action_take_over(self):
+        if not self.env.user.has_group("collectivite_base.collectivite_group_manager"):
+            raise AccessError(self.env._("Only a manager can take over the lock of a request."))
+        self.check_access("write")
+        holders = ", ".join(self.lock_user_id.mapped("name"))
+        self.with_context(teleservice_lock_bypass=True).write(self._lock_values())
+        for request in self:
+            request.message_post(
+                body=self.env._("Lock taken over from %(holders)s.", holders=holders or "-"),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _check_citizen_can_modify(self):
+        """The citizen's space may not modify a request an agent has locked."""
+        now = fields.Datetime.now()
+        for request in self:
+            if request.lock_user_id and request.lock_expiry and request.lock_expiry > now:
+                raise UserError(
+                    self.env._(
+                        "Request %(ref)s is being instructed by an agent: it cannot be "
+                        "modified for now.",
+                        ref=request.name,
+                    )
+                )
+
+    # ------------------------------------------------------------- life cycle
+    def _agent_values(self, values=None):
+        return dict(
+            values or {},
+            last_agent_id=self.env.uid,
+            date_last_action=fields.Datetime.now(),
+        )
+
+    def action_submit(self):
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        for request in self:
+            season = request.teleservice_id._open_season(today)
+            if request.teleservice_id.season_ids and not season:
+                raise UserError(
+                    self.env._(
+                        "Registration for %(teleservice)s is closed: no season is open "
+                        "on %(date)s.",
+                        teleservice=request.teleservice_id.name,
+                        date=today,
+                    )
+                )
+            if request.teleservice_id.needs_household and not request.household_id:
+                raise UserError(
+                    self.env._(
+                        "%(teleservice)s needs a household account.",
+                        teleservice=request.teleservice_id.name,
+                    )
+                )
+            request.value_ids._check_required()
+            request._set_state("pending", {"date_submitted": now, "season_id": season.id})
+        self.env.ref("teleservice_requests.ir_cron_notify_new_requests")._trigger()
+        return True
+
+    def action_start(self):
+        return self._set_state("in_progress", self._agent_values())
+
+    def action_mark_complete(self):
+        return self._set_state("complete", self._agent_values())
+
+    def action_mark_incomplete(self):
+        return self._set_state("incomplete", self._agent_values())
+
+    def action_rectify(self):
+        self.filtered(lambda r: r.data_state == "invalid")._set_data_state("to_check")
+        return self._set_state("rectified", self._agent_values())
+
+    def _validation_blockers(self):
+        """What prevents validating the request, as readable sentences."""
+        self.ensure_one()
+        missing = []
+        if self.data_state != "valid":
+            missing.append(self.env._("the data are not validated"))
+        for justificatif_type in self.missing_justificatif_type_ids:
+            missing.append(
+                self.env._("justificatif “%(type)s” is not validated", type=justificatif_type.name)
+            )
+        season = self.season_id
+        today = fields.Date.context_today(self)
+        if season.date_validation_start and season.date_validation_start > today:
+            missing.append(
+                self.env._(
+                    "validation of season “%(season)s” opens on %(date)s",
+                    season=season.name,
+                    date=season.date_validation_start,
+                )
+            )
+        return missing
+
+    def action_validate(self):
+        self._check_transition("validated")
+        for request in self:
+            missing = request._validation_blockers()
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Request %(ref)s cannot be validated: %(missing)s.",
+                        ref=request.name,
+                        missing="; ".join(missing),
+                    )
+                )
+        return self._set_state(
+            "validated", self._agent_values({"date_validated": fields.Datetime.now()})
+        )
+
+    def action_refuse(self):
+        return self._set_state("refused", self._agent_values())
+
+    def action_cancel(self):
+        return self._set_state("cancelled", self._agent_values())
+
+    def action_notify(self):
+        return self._set_state("notified", self._agent_values())
+
+    def action_close(self):
+        now = fields.Datetime.now()
+        values = self._agent_values({"date_closed": now})
+        late = self.filtered(lambda r: r.date_qos_deadline and r.date_qos_deadline <= now)
+        late._check_transition("closed")
+        late.write({"is_late": True, "is_urgent": True})
+        return self._set_state("closed", values)
+
+    def action_archive_request(self):
+        return self._set_state("archived", self._agent_values())
+
+    # ------------------------------------------------------------ data state
+    def _set_data_state(self, target):
+        labels = dict(self._fields["data_state"]._description_selection(self.env))
+        for request in self:
+            if target != request.data_state and target not in DATA_TRANSITIONS.get(
+                request.data_state, ()
+            ):
+                raise UserError(
+                    self.env._(
+                        "The data of %(ref)s cannot go from “%(src)s” to “%(dst)s”.",
+                        ref=request.name,
+                        src=labels[request.data_state],
+                        dst=labels[target],
+                    )
+                )
+            if request.state in DONE_STATES + ("draft",):
+                raise UserError(
+                    self.env._(
+                        "The data of %(ref)s cannot change in state “%(state)s”.",
+                        ref=request.name,
+                        state=request._state_label(request.state),
+                    )
+                )
+        return self.write(self._agent_values({"data_state": target}))
+
+    def action_validate_data(self):
+        self.value_ids._check_required()
+        return self._set_data_state("valid")
+
+    def action_invalidate_data(self):
+        return self._set_data_state("invalid")
+
+    def action_reset_data(self):
+        return self._set_data_state("to_check")
+
+    # ------------------------------------------------------------------ notes
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values:
+            return self.env.ref("teleservice_requests.mail_subtype_request_state")
+        return super()._track_subtype(init_values)
+
+    def _post_internal_note(self, body):
+        """A note for agents only: never shown in the citizen's space."""
+        return self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _post_citizen_note(self, body):
+        """A note the citizen sees in their space (and may answer)."""
+        self.ensure_one()
+        return self.message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="teleservice_requests.mail_subtype_citizen_note",
+            partner_ids=self.requester_id.ids,
+        )
+
+    def action_print(self):
+        return self.env.ref("teleservice_requests.collectivite_request_report").report_action(self)
+
+    # ------------------------------------------------------------------ crons
+    @api.model
+    def _cron_update_qos(self, batch_size=50000):
+        """Flag requests entering their alert window (urgent) or past their
+        deadline (late). Idempotent: flagged requests are not selected again."""
+        now = fields.Datetime.now()
+        late_domain = [
+            ("state", "in", OPEN_STATES),
+            ("is_late", "=", False),
+            ("date_qos_deadline", "<=", now),
+        ]
+        urgent_domain = [
+            ("state", "in", OPEN_STATES),
+            ("is_urgent", "=", False),
+            "|",
+            ("date_qos_alert", "<=", now),
+            ("date_legal_alert", "<=", now),
+        ]
+        late = self.search(late_domain, limit=batch_size, order="id")
+        late.write({"is_late": True, "is_urgent": True})
+        urgent = self.search(urgent_domain, limit=batch_size, order="id")
+        urgent.write({"is_urgent": True})
+        remaining = self.search_count(expression.OR([late_domain, urgent_domain]))
+        self.env["ir.cron"]._notify_progress(done=len(late) + len(urgent), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _notified_agents(self, requests):
+        """{user: requests} of the agents who may modify each request."""
+        users = self.env.ref("collectivite_base.collectivite_group_agent").sudo().users
+        users = users.filtered(lambda u: u.active and not u.share and u.email)
+        result = {}
+        for user in users:
+            mine = requests.filtered(
+                lambda r, user=user: (
+                    r.category_id in user.teleservice_write_category_ids
+                    and r.company_id in user.company_ids
+                )
+            )
+            if mine:
+                result[user] = mine
+        return result
+
+    @api.model
+    def _cron_notify_new_requests(self, batch_size=200):
+        """A mail to the agents in charge for each new request (settings)."""
+        domain = [("state", "!=", "draft"), ("is_new_notified", "=", False)]
+        requests = self.search(domain, limit=batch_size, order="id")
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param(NOTIFY_NEW_PARAM, "True") not in ("False", "0", ""):
+            partners_by_request = defaultdict(lambda: self.env["res.partner"])
+            for user, user_requests in self._notified_agents(requests).items():
+                for request in user_requests:
+                    partners_by_request[request] |= user.partner_id
+            for request in requests:
+                if partners_by_request[request]:
+                    request.message_post_with_source(
+                        "teleservice_requests.mail_template_new_request",
+                        subtype_xmlid="mail.mt_note",
+                        partner_ids=partners_by_request[request].ids,
+                    )
+        requests.write({"is_new_notified": True})
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _digest_subject(self):
+        return self.env._("Requests to instruct: quality-of-service alerts")
+
+    @api.model
+    def _cron_qos_digest(self, batch_size=5000):
+        """Daily mail of newly urgent / late requests, detailed (a line each) or
+        summarised (counts) per agent; each alert level is mailed once."""
+        domain = [
+            ("state", "in", OPEN_STATES),
+            "|",
+            "&",
+            ("is_late", "=", True),
+            ("qos_notified_level", "!=", "late"),
+            "&",
+            ("is_urgent", "=", True),
+            ("qos_notified_level", "=", "none"),
+        ]
+        requests = self.search(domain, limit=batch_size, order="date_qos_deadline, id")
+        mode = self.env["ir.config_parameter"].sudo().get_param(DIGEST_PARAM, "detailed")
+        if mode != "none" and requests:
+            mails = []
+            for user, user_requests in self._notified_agents(requests).items():
+                body = self.env["ir.qweb"]._render(
+                    "teleservice_requests.mail_qos_digest",
+                    {
+                        "user": user,
+                        "requests": user_requests.with_user(user).with_context(lang=user.lang),
+                        "late": user_requests.filtered("is_late"),
+                        "urgent": user_requests.filtered(lambda r: not r.is_late),
+                        "detailed": mode == "detailed",
+                    },
+                    lang=user.lang,
+                )
+                mails.append(
+                    {
+                        "subject": self.with_context(lang=user.lang)._digest_subject(),
+                        "body_html": body,
+                        "email_to": user.email_formatted,
+                        "recipient_ids": [Command.link(user.partner_id.id)],
+                        "auto_delete": True,
+                    }
+                )
+            self.env["mail.mail"].sudo().create(mails)  # sudo: cron mails to agents
+        late = requests.filtered("is_late")
+        late.write({"qos_notified_level": "late"})
+        (requests - late).write({"qos_notified_level": "urgent"})
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _cron_purge_drafts(self, batch_size=500):
+        """Delete citizens' unsent drafts after the retention, once warned."""
+        params = self.env["ir.config_parameter"].sudo()
+        retention = int(params.get_param(DRAFT_RETENTION_PARAM, 30))
+        notice = min(int(params.get_param(DRAFT_NOTICE_PARAM, 5)), retention)
+        now = fields.Datetime.now()
+        notice_domain = [
+            ("state", "=", "draft"),
+            ("date_draft_notice", "=", False),
+            ("create_date", "<=", now - timedelta(days=retention - notice)),
+        ]
+        purge_domain = [
+            ("state", "=", "draft"),
+            ("date_draft_notice", "<=", now - timedelta(days=notice)),
+            ("create_date", "<=", now - timedelta(days=retention)),
+        ]
+        to_warn = self.search(notice_domain, limit=batch_size, order="id")
+        for request in to_warn.filtered("requester_id"):
+            request.message_post_with_source(
+                "teleservice_requests.mail_template_draft_purge_notice",
+                subtype_xmlid="mail.mt_comment",
+            )
+        to_warn.write({"date_draft_notice": now})
+        to_purge = self.search(purge_domain, limit=batch_size, order="id")
+        to_purge.unlink()
+        remaining = self.search_count(expression.OR([notice_domain, purge_domain]))
+        self.env["ir.cron"]._notify_progress(done=len(to_warn) + len(to_purge), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _anonymize_domain(self):
+        now = fields.Datetime.now()
+        teleservices = self.env["collectivite.teleservice"].with_context(active_test=False)
+        per_teleservice = [
+            [
+                ("teleservice_id", "=", teleservice.id),
+                ("date_closed", "<=", now - relativedelta(months=teleservice.retention_months)),
+            ]
+            for teleservice in teleservices.search([])
+        ]
+        return expression.AND(
+            [
+                [("state", "in", DONE_STATES), ("is_anonymized", "=", False)],
+                expression.OR(per_teleservice) if per_teleservice else [(0, "=", 1)],
+            ]
+        )
+
+    def _anonymize(self):
+        """Remove personal data and files; keep dates, states, téléservice and
+        quality figures for statistics."""
+        ids = self.ids
+        self.env["mail.message"].search(
+            [("model", "=", self._name), ("res_id", "in", ids)]
+        ).unlink()
+        self.env["mail.followers"].search(
+            [("res_model", "=", self._name), ("res_id", "in", ids)]
+        ).unlink()
+        self.env["mail.activity"].search(
+            [("res_model", "=", self._name), ("res_id", "in", ids)]
+        ).unlink()
+        self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "in", ids)]
+        ).unlink()
+        self.value_ids.unlink()
+        self.with_context(tracking_disable=True, mail_notrack=True).write(
+            {
+                "requester_id": False,
+                "subject_id": False,
+                "household_id": False,
+                "comment": False,
+                "justificatif_ids": [Command.clear()],
+                "lock_user_id": False,
+                "lock_expiry": False,
+                "is_anonymized": True,
+            }
+        )
+
+    @api.model
+    def _cron_anonymize(self, batch_size=1000):
+        """RGPD: anonymise closed requests past their téléservice's retention."""
+        domain = self._anonymize_domain()
+        requests = self.search(domain, limit=batch_size, order="id")
+        requests._anonymize()
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+        return remaining
+
+    # ------------------------------------------------------------------- demo
+    @api.model
+    def _demo_create_requests(self):
+        """Demo requests in every state, through the actions (called by demo data)."""
+        Partner = self.env["res.partner"]
+        citizens = Partner.search(
+            [("email", "in", ("camille.martin@example.org", "karim.benali@example.org"))]
+        )
+        if not citizens:
+            citizens = Partner.create(
+                [
+                    {"name": "Camille Martin", "email": "camille.martin@example.org"},
+                    {"name": "Karim Benali", "email": "karim.benali@example.org"},
+                ]
+            )
+        ref = self.env.ref
+        agent = ref("collectivite_base.user_agent")
+        teleservices = [
+            ref("teleservice_requests.teleservice_birth_certificate"),
+            ref("teleservice_requests.teleservice_intervention"),
+            ref("teleservice_requests.teleservice_electoral_roll"),
+        ]
+        household_teleservices = [
+            ref("teleservice_requests.teleservice_school"),
+            ref("teleservice_requests.teleservice_canteen"),
+        ]
+        paths = {
+            "draft": [],
+            "pending": ["action_submit"],
+            "in_progress": ["action_submit", "action_start"],
+            "complete": ["action_submit", "action_start", "action_mark_complete"],
+            "incomplete": ["action_submit", "action_start", "action_mark_incomplete"],
+            "rectified": [
+                "action_submit",
+                "action_start",
+                "action_mark_incomplete",
+                "action_rectify",
+            ],
+            "validated": ["action_submit", "action_start", "action_mark_complete", "validate"],
+            "refused": ["action_submit", "action_start", "action_mark_complete", "action_refuse"],
+            "cancelled": ["action_submit", "action_cancel"],
+            "notified": [
+                "action_submit",
+                "action_start",
+                "action_mark_complete",
+                "validate",
+                "action_notify",
+            ],
+            "closed": [
+                "action_submit",
+                "action_start",
+                "action_mark_complete",
+                "validate",
+                "action_notify",
+                "action_close",
+            ],
+            "archived": [
+                "action_submit",
+                "action_start",
+                "action_mark_complete",
+                "validate",
+                "action_notify",
+                "action_close",
+                "action_archive_request",
+            ],
+        }
+        Justificatif = self.env["collectivite.justificatif"]
+        for index, path in enumerate(paths.values()):
+            citizen = citizens[index % len(citizens)]
+            household = citizen.household_id
+            if household and index % 2:
+                teleservice = household_teleservices[index % 2]
+            else:
+                teleservice = teleservices[index % len(teleservices)]
+            if teleservice.needs_household and not household:
+                teleservice = teleservices[0]
+            request = self.create(
+                {
+                    "teleservice_id": teleservice.id,
+                    "channel": "portal" if index % 3 else "counter",
+                    "requester_id": citizen.id,
+                    "subject_id": citizen.id,
+                    "household_id": household.id if teleservice.needs_household else False,
+                    "comment": "Demande de démonstration.",
+                }
+            )
+            request._demo_fill_values()
+            justificatifs = Justificatif.create(
+                [
+                    {
+                        "name": justificatif_type.name,
+                        "type_id": justificatif_type.id,
+                        "household_id": household.id,
+                        "partner_id": citizen.id,
+                        "company_id": request.company_id.id,
+                    }
+                    for justificatif_type in teleservice.justificatif_type_ids
+                ]
+            )
+            request.justificatif_ids = justificatifs
+            as_agent = request.with_user(agent)
+            for step in path:
+                if step == "validate":
+                    justificatifs.with_user(agent).action_validate()
+                    as_agent.action_validate_data()
+                    as_agent.action_validate()
+                else:
+                    getattr(as_agent, step)()
+            request.with_context(teleservice_lock_bypass=True).sudo().write(
+                {"lock_user_id": False, "lock_expiry": False}
+            )
+        # Quality of service: an old pending request is late, another is urgent.
+        late = self.search([("state", "=", "pending")], limit=1, order="id")
+        if late:
+            late.sudo().write({"date_submitted": fields.Datetime.now() - timedelta(days=40)})
+        urgent = self.search([("state", "=", "in_progress")], limit=1)
+        if urgent:
+            urgent.sudo().write({"date_submitted": fields.Datetime.now() - timedelta(days=9)})
+        self._cron_update_qos()
+
+    def _demo_fill_values(self):
+        sample = {
+            "char": "Exemple",
+            "text": "Texte de démonstration",
+            "number": "2",
+            "date": fields.Date.to_string(fields.Date.context_today(self)),
+            "boolean": True,
+        }
+        for request in self:
+            raw = {}
+            for line in request.value_ids:
+                field = line.field_id
+                if field.field_type in sample:
+                    raw[field.key] = sample[field.field_type]
+                elif field.field_type in ("choice", "multi_choice"):
+                    raw[field.key] = field.parameter_list_id.value_ids[:1].key
+                elif field.field_type == "member" and request.subject_id:
+                    raw[field.key] = request.subject_id.id
+                elif field.field_type == "address" and not line.value_text:
+                    raw[field.key] = "2 rue de l’Hôtel de Ville\n95300 Pontoise"
+            if raw:
+                self.env["collectivite.request.value"]._set_raw_values(request, raw)

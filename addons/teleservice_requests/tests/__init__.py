@@ -1,0 +1,10 @@
+from . import (
+    test_crons,
+    test_form_values,
+    test_http,
+    test_justificatif,
+    test_quality_of_service,
+    test_report,
+    test_request_workflow,
+    test_rights,
+)
