@@ -1,5 +1,4 @@
 from . import (
-    collectivite_guarded_state_mixin,
     collectivite_household,
     collectivite_household_change,
     res_partner,

@@ -39,7 +39,7 @@ class CollectiviteHousehold(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "portal.mixin",
-        "collectivite.guarded.state.mixin",
+        "collectivite.state.mixin",
     ]
     _order = "id desc"
     _rec_names_search = ["name", "responsible_name"]

@@ -14,7 +14,7 @@ class CollectiviteHouseholdChange(models.Model):
 
     _name = "collectivite.household.change"
     _description = "Household change request"
-    _inherit = ["collectivite.guarded.state.mixin"]
+    _inherit = ["collectivite.state.mixin"]
     _order = "id desc"
     _state_transitions = {"pending": ("accepted", "refused")}
 
