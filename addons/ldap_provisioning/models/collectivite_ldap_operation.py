@@ -127,6 +127,41 @@ class CollectiviteLdapOperation(models.Model):
     place_city = fields.Char(string="City")
     place_phone = fields.Char(string="Phone number")
 
+    # Written only by running the operation (``_set_state`` / ``_write_internal``).
+    _status_fields = frozenset(
+        ("state", "is_ldap_done", "is_odoo_done", "has_ldap_entry", "error_message", "date_done")
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        started = any(
+            vals.get(name) not in (None, False, "draft")
+            for vals in vals_list
+            for name in self._status_fields
+        )
+        if started and not self.env.su:
+            raise UserError(self.env._("The status of an operation changes only by running it."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not (self.env.su or self.env.context.get("collectivite_state_checked")):
+            if self._status_fields & set(vals):
+                raise UserError(
+                    self.env._("The status of an operation changes only by running it.")
+                )
+            own = {name for name, field in self._fields.items() if field._module == self._module}
+            if set(vals) & own and any(operation.state != "draft" for operation in self):
+                raise UserError(
+                    self.env._(
+                        "Only a draft operation can be modified; a started one is finished "
+                        "with Retry."
+                    )
+                )
+        return super().write(vals)
+
+    def _write_internal(self, vals):
+        return self.with_context(collectivite_state_checked=True).write(vals)
+
     @api.model
     def _action_new(self, **defaults):
         """Window action opening a new operation with these defaults."""
@@ -394,7 +429,7 @@ class CollectiviteLdapOperation(models.Model):
                 values["userPassword"] = password
             connection.add_s(dn, encode_modlist(values))
             # Kept even when a later step fails: a retry finishes this entry.
-            self.has_ldap_entry = True
+            self._write_internal({"has_ldap_entry": True})
         self._ldap_set_memberships(connection, conf, dn, self.group_mapping_ids)
 
     def _ldap_modify_person(self, connection, dn, attributes, password=None):
@@ -491,7 +526,7 @@ class CollectiviteLdapOperation(models.Model):
         dn = user.ldap_dn or self._person_dn(conf)
         result = self.ldap_config_id._provision_agents([self._person_values(dn)], strict=True)
         users = result["created"] | result["updated"]
-        self.user_id = users[:1] or user
+        self._write_internal({"user_id": (users[:1] or user).id})
 
     def _odoo_agent_update(self):
         person = self._person_values(self.user_id.ldap_dn)
@@ -551,7 +586,7 @@ class CollectiviteLdapOperation(models.Model):
             self._school_attributes(), objectClass=["top", "organizationalUnit"], ou=self.place_code
         )
         connection.add_s(dn, encode_modlist(values))
-        self.has_ldap_entry = True
+        self._write_internal({"has_ldap_entry": True})
 
     def _ldap_place_update(self, connection, conf):
         dn = self.school_id.ldap_dn or self._school_dn(conf)
@@ -581,9 +616,10 @@ class CollectiviteLdapOperation(models.Model):
         result = self.ldap_config_id._provision_schools(
             [self._school_values(self._school_dn(conf))]
         )
-        self.school_id = (result["created"] | result["updated"])[:1] or self.env[
+        school = (result["created"] | result["updated"])[:1] or self.env[
             "collectivite.school"
         ].search([("company_id", "=", self.company_id.id), ("code", "=", self.place_code)])
+        self._write_internal({"school_id": school.id})
 
     def _odoo_place_update(self):
         dn = self.school_id.ldap_dn

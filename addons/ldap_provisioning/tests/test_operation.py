@@ -275,3 +275,27 @@ class TestOperation(LdapCase):
         # The synchronisation agrees (and imports the others).
         self.sync()
         self.assertFalse(school.active)
+
+    def test_status_changes_only_by_running(self):
+        operation = self._create_agent()
+        with self.assertRaises(UserError):
+            operation.write({"state": "done"})
+        with self.assertRaises(UserError):
+            operation.write({"is_ldap_done": True})
+        with self.assertRaises(UserError):
+            self._create_agent(uid="eve.martin", is_odoo_done=True)
+        self.assertEqual(operation.state, "draft")
+        self.assertFalse(operation.is_ldap_done)
+        # Draft values can be changed; once started, only Retry finishes the job.
+        operation.surname = "Bernard-Lefort"
+        self.slapd.pause()
+        try:
+            operation.action_execute()
+        finally:
+            self.slapd.resume()
+        self.assertEqual(operation.state, "error")
+        with self.assertRaises(UserError):
+            operation.ldap_uid = "claire.autre"
+        self.assertEqual(operation.ldap_uid, "claire.bernard")
+        operation.action_retry()
+        self.assertEqual(self.users("claire.bernard").name, "Claire Bernard-Lefort")
