@@ -27,6 +27,7 @@
         "views/collectivite_justificatif_views.xml",
         "views/collectivite_request_views.xml",
         "views/collectivite_request_dashboard_views.xml",
+        "views/collectivite_household_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -112,6 +113,31 @@ class CollectiviteJustificatif(models.Model):
         self._check_uploads(self.page_ids)
 
     # --------------------------------------------------------------- life cycle
+    def _set_state(self, target, values=None):
+        result = super()._set_state(target, values)
+        self._log_on_requests()
+        return result
+
+    def _log_on_requests(self):
+        """Write each justificatif's new state in the history of its requests,
+        in one batch of messages."""
+        bodies = {}
+        for justificatif in self:
+            line = self.env._(
+                "Justificatif “%(name)s” (%(type)s): %(state)s.",
+                name=justificatif.name,
+                type=justificatif.type_id.name,
+                state=justificatif._state_label(justificatif.state),
+            )
+            for request in justificatif.request_ids:
+                bodies.setdefault(request.id, []).append(line)
+        if bodies:
+            self.env["collectivite.request"].browse(list(bodies))._message_log_batch(
+                bodies={
+                    request_id: Markup("<br/>").join(lines) for request_id, lines in bodies.items()
+                }
+            )
+
     def action_validate(self):
         today = fields.Date.context_today(self)
         for justificatif in self:

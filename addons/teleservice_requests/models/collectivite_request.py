@@ -34,6 +34,8 @@ class CollectiviteRequest(models.Model):
     _description = "Request"
     _inherit = ["mail.thread", "mail.activity.mixin", "collectivite.state.mixin"]
     _order = "date_submitted desc, id desc"
+    # The citizen may answer the notes of a request they can read.
+    _mail_post_access = "read"
 
     _state_transitions = {
         "draft": ("pending",),

@@ -172,6 +172,24 @@ class TestRequestWorkflow(TeleserviceCommon):
         self.assertNotIn(internal, visible)
         self.assertIn(self.citizen.partner_id, citizen.partner_ids)
 
+    def test_citizen_answers(self):
+        request = self._request()
+        request.with_user(self.user_write)._post_citizen_note("Merci de compléter")
+        answer = request.with_user(self.citizen).message_post(
+            body="Voici le document", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertEqual(answer.author_id, self.citizen.partner_id)
+        self.assertIn(answer, request.message_ids)
+
+    def test_justificatif_changes_in_request_history(self):
+        request = self._request()
+        justificatif = self._justificatif(request, name="Quittance EDF")
+        justificatif.with_user(self.user_write).action_refuse()
+        request.invalidate_recordset(["message_ids"])
+        self.assertIn("Quittance EDF", request.message_ids[0].body)
+        self.assertIn("Refusé", request.message_ids[0].body)
+        self.assertEqual(request.message_ids[0].author_id, self.user_write.partner_id)
+
     def test_counter_mode_prefills_from_household(self):
         form = Form(
             self.env["collectivite.request"]
