@@ -229,7 +229,7 @@ class HelpdeskSlaContract(models.Model):
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY response_hours),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_hours)
               FROM helpdesk_ticket
-             WHERE sla_contract_id IN %s AND create_date >= %s AND create_date < %s
+             WHERE sla_contract_id IN %s AND create_date >= %s AND create_date < %s AND active
              GROUP BY sla_contract_id
             """,
             (tuple(self.ids), date_from, date_to),
@@ -270,7 +270,7 @@ class HelpdeskSlaContract(models.Model):
                    avg(EXTRACT(EPOCH FROM (%s - t.create_date)) / 86400.0)
               FROM helpdesk_ticket t
               JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
-             WHERE t.sla_contract_id IN %s AND NOT COALESCE(s.closed, FALSE)
+             WHERE t.sla_contract_id IN %s AND NOT COALESCE(s.closed, FALSE) AND t.active
                AND t.create_date < %s
              GROUP BY t.sla_contract_id, t.priority
              ORDER BY t.sla_contract_id, t.priority DESC
