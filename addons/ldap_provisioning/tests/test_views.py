@@ -1,0 +1,62 @@
+from lxml import etree
+
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import LdapCase
+
+
+@tagged("post_install", "-at_install")
+class TestViews(LdapCase):
+    """The back office as the referential administrator sees it: every view of
+    the menu opens and reads without an access error."""
+
+    def _read_list(self, user, action_xmlid):
+        action = self.env.ref(action_xmlid)
+        Model = self.env[action.res_model].with_user(user).with_context(active_test=False)
+        view_id = action.view_ids[:1].view_id.id or False
+        views = Model.get_views([(view_id, "list")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        spec = {node.get("name"): {} for node in arch.iter("field")}
+        return Model.web_search_read([], spec)
+
+    def test_menus_open_for_referential_admin(self):
+        self.sync()
+        admin = self.referential_admin
+        for xmlid in (
+            "ldap_provisioning.res_users_action_ldap_agents",
+            "ldap_provisioning.collectivite_school_action",
+            "ldap_provisioning.collectivite_ldap_operation_action",
+        ):
+            result = self._read_list(admin, xmlid)
+            self.assertTrue(result["length"] >= 0)
+        philippe = self.users("philippe.usclade")
+        form = Form(
+            philippe.with_user(admin), view="ldap_provisioning.res_users_view_form_ldap_agent"
+        )
+        self.assertEqual(form.ldap_uid, "philippe.usclade")
+        school = self.env["collectivite.school"].search([("code", "=", "EE-JFERRY")])
+        form = Form(school.with_user(admin))
+        self.assertEqual(form.code, "EE-JFERRY")
+        menu = self.env.ref("ldap_provisioning.ldap_provisioning_menu_root")
+        visible = self.env["ir.ui.menu"].with_user(admin)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertNotIn(
+            self.env.ref("ldap_provisioning.ldap_provisioning_menu_config").id, visible
+        )
+
+    def test_schools_readable_by_agents(self):
+        self.sync()
+        agent = new_test_user(
+            self.env, login="agent.lecture", groups="collectivite_base.collectivite_group_agent"
+        )
+        schools = self.env["collectivite.school"].with_user(agent).search([])
+        self.assertIn("EE-JFERRY", schools.mapped("code"))
+        self.assertNotIn(
+            self.env.ref("ldap_provisioning.ldap_provisioning_menu_root").id,
+            self.env["ir.ui.menu"].with_user(agent)._visible_menu_ids(),
+        )
+
+    def test_config_form_for_system_admin(self):
+        form = Form(self.config, view="ldap_provisioning.res_company_ldap_view_form")
+        self.assertTrue(form.is_provisioning)
+        self.assertEqual(len(form.group_mapping_ids), 4)
