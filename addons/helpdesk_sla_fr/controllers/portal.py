@@ -2,7 +2,47 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+from ..models.helpdesk_priority_matrix import IMPACTS
+
+
+class HelpdeskTicketSlaController(HelpdeskTicketController):
+    """The requester qualifies the ticket (impact, blocking, type, product);
+    a refusal (e.g. not the organisation's référent) re-renders the form with
+    the message and the input kept."""
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        impact = kw.get("impact")
+        vals["impact"] = impact if impact in dict(IMPACTS) else "medium"
+        vals["is_blocking"] = bool(kw.get("is_blocking"))
+        vals["ticket_type"] = "evolution" if kw.get("ticket_type") == "evolution" else "incident"
+        product_id = int(kw.get("product") or 0) if str(kw.get("product") or "").isdigit() else 0
+        if product_id:
+            # sudo: products are reference data; only the id is checked
+            product = request.env["helpdesk.ticket.product"].sudo().browse(product_id).exists()
+            vals["product_id"] = product.id or False
+        return vals
+
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        # sudo: products are reference data shown to every requester
+        values["sla_products"] = request.env["helpdesk.ticket.product"].sudo().search([])
+        values["sla_impacts"] = IMPACTS
+        values["sla_input"] = kw
+        return values
+
+    @http.route()
+    def submit_ticket(self, **kw):
+        try:
+            return super().submit_ticket(**kw)
+        except UserError as error:
+            # refused before anything is written (contract checks precede the insert)
+            values = self._get_create_new_ticket_values(**kw)
+            values["sla_error"] = str(error.args[0])
+            return request.render("helpdesk_mgmt.portal_create_ticket", values)
 
 
 class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):

@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import SlaCaseMixin, paris
@@ -51,3 +52,53 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
             f"/my/ticket/{self.ticket.id}?access_token=not-a-token", allow_redirects=False
         )
         self.assertIn(response.status_code, (302, 303))
+
+    def test_requester_opens_qualified_ticket(self):
+        self.authenticate("camille.martin@example.org", "camille.martin@example.org")
+        page = self.url_open("/new/ticket")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('name="is_blocking"', page.text)
+        company = self.env.company
+        company.helpdesk_mgmt_portal_select_team = True
+        self.resotic.team_id.show_in_portal = True
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Serveur de fichiers arrêté",
+                "description": "Plus rien ne fonctionne.",
+                "team": str(self.resotic.team_id.id),
+                "impact": "low",
+                "is_blocking": "1",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Serveur de fichiers arrêté")])
+        self.assertEqual(ticket.priority, "3")
+        self.assertEqual(ticket.sla_contract_id, self.resotic)
+        self.assertTrue(ticket.date_sla_deadline)
+
+    def test_non_referent_gets_readable_page(self):
+        referent = self.env["res.partner"].create(
+            {"name": "Rose Référente", "parent_id": self.organisation.id}
+        )
+        self.webrsa.write(
+            {"partner_ids": [(4, self.organisation.id)], "referent_ids": [(4, referent.id)]}
+        )
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        self.webrsa.team_id.show_in_portal = True
+        self.authenticate("camille.martin@example.org", "camille.martin@example.org")
+        count = self.env["helpdesk.ticket"].search_count([])
+        response = self.url_open(
+            "/submitted/ticket",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Question sur un dossier",
+                "description": "Bonjour",
+                "team": str(self.webrsa.team_id.id),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Rose Référente", response.text)
+        self.assertIn("Question sur un dossier", response.text)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
