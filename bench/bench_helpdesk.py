@@ -135,7 +135,9 @@ def generate(bench):
             FROM generate_series(1, %(total)s) AS i
             CROSS JOIN LATERAL (
                 SELECT CASE WHEN i <= %(requester_tickets)s THEN %(requester)s
-                            ELSE %(partner_min)s + ((i::bigint * 7919) %% %(partner_span)s)::int END AS partner_id
+                            ELSE %(partner_min)s
+                                 + ((i::bigint * 7919) %% %(partner_span)s)::int
+                       END AS partner_id
             ) p
             CROSS JOIN LATERAL (
                 SELECT
