@@ -107,6 +107,9 @@ class ResCompanyLdap(models.Model):
     user_count = fields.Integer(compute="_compute_user_count", string="Agents")
     last_sync_date = fields.Datetime(string="Last synchronisation", readonly=True)
     last_sync_count = fields.Integer(string="Entries at the last synchronisation", readonly=True)
+    last_sync_active_count = fields.Integer(
+        string="Agents in a mapped group at the last synchronisation", readonly=True
+    )
     last_sync_state = fields.Selection(
         [
             ("done", "Done"),
@@ -679,6 +682,18 @@ class ResCompanyLdap(models.Model):
                 last=self.last_sync_count,
                 threshold=self.archive_threshold,
             )
+        # The people are there but the groups are not (groups branch moved,
+        # memberships wiped...): archiving would empty the application.
+        active = fetched.get("active_count", count)
+        last_active = self.last_sync_active_count
+        if last_active and (not active or active < last_active * threshold):
+            return self.env._(
+                "Only %(count)s agents are in a mapped group, far fewer than the %(last)s of "
+                "the last synchronisation (threshold %(threshold)s%%): nobody was archived.",
+                count=active,
+                last=last_active,
+                threshold=self.archive_threshold,
+            )
         return None
 
     def _archive_missing_agents(self, keep_uids):
@@ -783,6 +798,7 @@ class ResCompanyLdap(models.Model):
             person["uid"] for person in fetched["people"] if person["group_cns"] & mapped_cns
         }
         parsed_uids = {person["uid"] for person in fetched["people"]}
+        fetched["active_count"] = len(active_uids)
         safety = self._sync_check_safety(fetched)
         archived = self.env["res.users"]
         schools = {"created": [], "updated": [], "archived": []}
@@ -824,6 +840,7 @@ class ResCompanyLdap(models.Model):
         }
         if not safety:
             values["last_sync_count"] = fetched["entry_count"]
+            values["last_sync_active_count"] = fetched["active_count"]
         self.sudo().write(values)  # sudo: the cron user may not be a system admin
         if safety and previous_state != "safety":
             self._notify_admins(safety, report)

@@ -229,6 +229,23 @@ member: cn=eprocedures-admin,{GROUPS_BASE}
         self.assertEqual(self.config.last_sync_state, "safety")
         self.assertEqual(self.config.last_sync_count, 6)
 
+    def test_memberships_gone_archives_nobody(self):
+        """People still there but the mapped groups emptied: nobody is archived."""
+        self.sync()
+        users = self.users("philippe.usclade", "marie.durand", "jean.martin")
+        self.slapd.ldapmodify(
+            "\n".join(
+                f"dn: cn={cn},{GROUPS_BASE}\nchangetype: modify\nreplace: member\n"
+                f"member: cn={cn},{GROUPS_BASE}\n"
+                for cn in ("eprocedures-admin", "manager", "contributeur")
+            )
+        )
+        step = self.sync()
+        self.assertTrue(all(users.mapped("active")))
+        self.assertEqual(self.config.last_sync_state, "safety")
+        self.assertIn("mapped group", "\n".join(step["report"]))
+        self.assertEqual(self.config.last_sync_active_count, 3)
+
     def test_portal_admin_and_manual_users_are_never_touched(self):
         citizen = new_test_user(
             self.env,
