@@ -59,6 +59,11 @@ class ResCompanyLdap(models.Model):
         help="Connect with ldaps:// (TLS from the start). Use TLS above for StartTLS instead.",
         tracking=True,
     )
+    ldap_tls_cacertfile = fields.Char(
+        string="CA certificate file",
+        help="Path, on the Odoo server, of the certificate(s) of the authority that signed the "
+        "directory's certificate (StartTLS or LDAPS). Empty: the system's trusted authorities.",
+    )
     ldap_network_timeout = fields.Integer(
         string="Network timeout (s)",
         default=10,
@@ -225,13 +230,14 @@ class ResCompanyLdap(models.Model):
             for row in self.sudo()
             .browse([conf["id"] for conf in confs])
             .read(  # sudo: as auth_ldap
-                ["ldap_ssl", "ldap_network_timeout"], load=None
+                ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile"], load=None
             )
         }
         for conf in confs:
             conf.update(
                 ldap_ssl=extra[conf["id"]]["ldap_ssl"],
                 ldap_network_timeout=extra[conf["id"]]["ldap_network_timeout"],
+                ldap_tls_cacertfile=extra[conf["id"]]["ldap_tls_cacertfile"],
             )
         return confs
 
@@ -250,6 +256,7 @@ class ResCompanyLdap(models.Model):
             "ldap_tls": config.ldap_tls,
             "ldap_ssl": config.ldap_ssl,
             "ldap_network_timeout": config.ldap_network_timeout or 10,
+            "ldap_tls_cacertfile": config.ldap_tls_cacertfile,
             "ldap_base": config.ldap_base,
             "people_base": config.ldap_people_base or config.ldap_base,
             "people_filter": config.ldap_people_filter or "(objectClass=inetOrgPerson)",
@@ -271,6 +278,11 @@ class ResCompanyLdap(models.Model):
         connection.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
         connection.set_option(ldap.OPT_TIMEOUT, timeout)
         connection.set_option(ldap.OPT_REFERRALS, ldap.OPT_OFF)
+        if conf.get("ldap_tls") or conf.get("ldap_ssl"):
+            connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
+            if conf.get("ldap_tls_cacertfile"):
+                connection.set_option(ldap.OPT_X_TLS_CACERTFILE, conf["ldap_tls_cacertfile"])
+            connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)  # apply the TLS options
         if conf.get("ldap_tls") and not conf.get("ldap_ssl"):
             connection.start_tls_s()
         return LDAPWrapper(connection)

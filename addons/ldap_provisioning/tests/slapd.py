@@ -121,8 +121,9 @@ def school_ldif(code, name, category="school"):
 class Slapd:
     """One slapd process with its own configuration and database."""
 
-    def __init__(self, port):
+    def __init__(self, port, tls_port=None):
         self.port = port
+        self.tls_port = tls_port
         self.tmp = None
         self.conf = None
         self.pid = None
@@ -131,12 +132,56 @@ class Slapd:
     def uri(self):
         return f"ldap://127.0.0.1:{self.port}/"
 
+    @property
+    def ca_file(self):
+        """The self-signed certificate of the server (its own CA), when TLS is on."""
+        return os.path.join(self.tmp, "cert.pem") if self.tls_port else None
+
+    def _listen(self):
+        uris = [self.uri]
+        if self.tls_port:
+            uris.append(f"ldaps://127.0.0.1:{self.tls_port}/")
+        return " ".join(uris)
+
+    def _tls_conf(self):
+        """A self-signed certificate for 127.0.0.1: StartTLS and LDAPS."""
+        key, cert = os.path.join(self.tmp, "key.pem"), os.path.join(self.tmp, "cert.pem")
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-keyout",
+                key,
+                "-out",
+                cert,
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return (
+            f"TLSCACertificateFile {cert}\nTLSCertificateFile {cert}\nTLSCertificateKeyFile {key}\n"
+        )
+
     def start(self):
         self.tmp = tempfile.mkdtemp(prefix="collectivite-slapd-")
         os.mkdir(os.path.join(self.tmp, "data"))
         rootpw = subprocess.check_output(["slappasswd", "-s", ROOT_PASSWORD], text=True).strip()
         self.conf = os.path.join(self.tmp, "slapd.conf")
+        tls = self._tls_conf() if self.tls_port else ""
         with open(self.conf, "w", encoding="utf-8") as handle:
+            handle.write(tls)
             handle.write(
                 CONF_TEMPLATE.format(
                     schema=SCHEMA_DIR,
@@ -155,7 +200,9 @@ class Slapd:
 
     def resume(self):
         """Start (again) the server on its configuration and data."""
-        subprocess.run(["slapd", "-f", self.conf, "-h", self.uri], check=True, capture_output=True)
+        subprocess.run(
+            ["slapd", "-f", self.conf, "-h", self._listen()], check=True, capture_output=True
+        )
         pidfile = os.path.join(self.tmp, "slapd.pid")
         deadline = time.time() + 20
         while time.time() < deadline:
