@@ -25,6 +25,9 @@ class HouseholdPortal(CustomerPortal):
         return dict(
             self._prepare_portal_layout_values(),
             household=household,
+            # A household opened through a shared link is shown, not edited.
+            can_edit=household == request.env.user.partner_id.household_id
+            and household.state != "archived",
             titles=request.env["res.partner.title"].search([]),
             channels=household._fields["contact_channel"]._description_selection(request.env),
             roles=[

@@ -101,6 +101,14 @@ class CollectiviteHousehold(models.Model):
     responsible_name = fields.Char(
         "Responsible name", related="responsible_id.name", store=True, index="trigram"
     )
+    # Search fields: the members' names on the household itself, so that finding
+    # households by a member's name is one indexed scan of this table.
+    member_lastnames = fields.Char(
+        "Member last names", compute="_compute_member_names", store=True, index="trigram"
+    )
+    member_firstnames = fields.Char(
+        "Member first names", compute="_compute_member_names", store=True, index="trigram"
+    )
     street_number = fields.Char("Number", tracking=True)
     street = fields.Char(tracking=True)
     street2 = fields.Char("Additional address line", tracking=True)
@@ -157,6 +165,17 @@ class CollectiviteHousehold(models.Model):
         )
         for household in self:
             household.member_count = counts.get(household._origin, 0)
+
+    @api.depends("member_ids.lastname", "member_ids.firstname")
+    def _compute_member_names(self):
+        for household in self:
+            members = household.member_ids
+            household.member_lastnames = " ".join(
+                sorted(set(filter(None, members.mapped("lastname"))))
+            )
+            household.member_firstnames = " ".join(
+                sorted(set(filter(None, members.mapped("firstname"))))
+            )
 
     @api.depends("member_ids.household_role")
     def _compute_responsible_id(self):
@@ -474,7 +493,7 @@ class CollectiviteHousehold(models.Model):
             values = Partner._portal_member_values(values, member)
             if member and not values:
                 continue
-            if not member and values.get("household_role") == "responsible":
+            if values.get("household_role") == "responsible":
                 errors.append(self.env._("Your household already has a responsible adult."))
             errors += Partner._member_value_errors(member._member_snapshot() | values)
             cleaned_members.append(dict(values, id=member_id))

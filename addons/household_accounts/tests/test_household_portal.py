@@ -74,6 +74,8 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
             f"/my/household/{self.household_a.id}?access_token={self.household_a.access_token}"
         )
         self.assertIn(self.household_a.name, response.text)
+        self.assertNotIn('href="/my/household/edit"', response.text)
+        self.assertNotIn('href="/my/household/member/new"', response.text)
 
     def test_json_rpc_reads_of_another_household_fail(self):
         self._login(self.citizen_a)

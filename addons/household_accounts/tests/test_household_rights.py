@@ -120,3 +120,29 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
         with self.assertRefusal(UserError, "cannot go from"):
             change.with_user(self.agent).action_accept()
         self.assertEqual(self.household_a.city, "Pontoise")
+
+    def test_agent_searches_by_member_name_and_number(self):
+        Household = self.env["collectivite.household"].with_user(self.agent)
+        self.assertIn(self.household_a, Household.search([("member_lastnames", "ilike", "upui")]))
+        self.assertIn(self.household_a, Household.search([("member_firstnames", "ilike", "zoé")]))
+        self.assertEqual(
+            Household.search([("name", "ilike", self.household_a.name)]), self.household_a
+        )
+        self.child_a.with_user(self.agent).write({"lastname": "Marchal"})
+        self.assertIn(
+            self.household_a, Household.search([("member_lastnames", "ilike", "marchal")])
+        )
+        self.assertNotIn(
+            self.household_b, Household.search([("member_lastnames", "ilike", "marchal")])
+        )
+        responsibles = (
+            self.env["res.partner"]
+            .with_user(self.agent)
+            .search(
+                [
+                    ("household_id", "in", (self.household_a | self.household_b).ids),
+                    ("household_role", "=", "responsible"),
+                ]
+            )
+        )
+        self.assertEqual(responsibles, self.household_a.responsible_id | self.member_b)

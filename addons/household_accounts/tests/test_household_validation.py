@@ -84,6 +84,23 @@ class TestHouseholdValidation(HouseholdCaseMixin, TransactionCase):
         self.assertEqual(form.contact_channel, "email")
         self.assertEqual(form.company_id, self.company)
         self.assertTrue(form.is_active)
+        # Counter mode: the agent types the household and its members in one form.
+        form.street = "rue des Écoles"
+        form.zip = "95300"
+        form.city = "Pontoise"
+        with form.member_ids.new() as member:
+            member.lastname = "Moulin"
+            member.firstname = "Lucas"
+            member.household_role = "responsible"
+        with form.member_ids.new() as member:
+            member.lastname = "Moulin"
+            member.firstname = "Emma"
+            member.birthdate = date(2020, 1, 1)
+            member.household_role = "child"
+        household = form.save()
+        self.assertEqual(household.responsible_id.name, "Lucas Moulin")
+        self.assertEqual(household.member_count, 2)
+        self.assertEqual(household.state, "draft")
 
     def test_missing_mandatory_field(self):
         self.assertRefusedCreate(self._counter_values(street=""), "Street")
@@ -197,6 +214,11 @@ class TestHouseholdValidation(HouseholdCaseMixin, TransactionCase):
                 "not a valid date",
             ),
             ({}, [{"id": self.member_b.id, "firstname": "Pirate"}], "not a member"),
+            (
+                {},
+                [{"id": self.child_a.id, "household_role": "responsible"}],
+                "already has a responsible",
+            ),
             ({"zip": "95300"}, [], "did not change anything"),
         ]
         for household_values, members, message in cases:
