@@ -337,8 +337,8 @@ def run(bench):
     bench.measure(
         "helpdesk: requester /my/tickets (HTTP)",
         my_tickets,
-        repeat=30,
+        repeat=50,
         target_ms=100,
-        warmup=3,
+        warmup=5,
         note=f"{REQUESTER_TICKETS} of {bench.size(TOTAL)} tickets",
     )

@@ -254,3 +254,20 @@ class TestSlaTicket(SlaCaseMixin, TransactionCase):
         self.assertTrue(ticket.is_oncall)
         self.assertEqual(ticket.date_response_due, paris(2026, 11, 16, 11, 0))
         self.assertEqual(ticket.activity_ids.user_id, self.agent)
+
+    def test_reopen_clears_resolution(self):
+        start = paris(2026, 11, 16, 9, 0)
+        with freeze_time(start):
+            ticket = self._ticket(self.resotic, start, is_blocking=True)
+        with freeze_time(paris(2026, 11, 16, 10, 0)):
+            ticket.with_user(self.agent).write({"stage_id": self.stage_done.id})
+        self.assertEqual(ticket.sla_status, "met")
+        self.assertEqual(ticket.kpi_first_contact, 100.0)
+        with freeze_time(paris(2026, 11, 16, 11, 0)):
+            ticket.with_user(self.agent).write({"stage_id": self.stage_progress.id})
+        self.assertFalse(ticket.closed_date)
+        self.assertEqual(ticket.sla_status, "on_time")
+        self.env.cr.execute(
+            "SELECT kpi_first_contact FROM helpdesk_ticket WHERE id = %s", (ticket.id,)
+        )
+        self.assertIsNone(self.env.cr.fetchone()[0])
