@@ -27,6 +27,24 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
             household.unlink()
         self.assertTrue(household.exists())
 
+    def test_back_office_views_load_for_each_role(self):
+        for user in (self.agent, self.manager, self.admin):
+            for model in ("collectivite.household", "collectivite.household.change"):
+                with self.subTest(user=user.login, model=model):
+                    views = (
+                        self.env[model]
+                        .with_user(user)
+                        .get_views([(False, "list"), (False, "form"), (False, "search")])
+                    )
+                    self.assertEqual(set(views["views"]), {"list", "form", "search"})
+            kanban = (
+                self.env["collectivite.household"].with_user(user).get_views([(False, "kanban")])
+            )
+            self.assertIn("kanban", kanban["views"])
+            menu = self.env.ref("household_accounts.collectivite_household_menu_root")
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertIn(menu.id, visible)
+
     def test_agent_sees_only_their_collectivite(self):
         Household = self.env["collectivite.household"].with_user(self.agent)
         found = Household.search([("responsible_name", "ilike", "Roussel")])

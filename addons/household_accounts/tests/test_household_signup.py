@@ -73,6 +73,12 @@ class TestHouseholdSignup(HouseholdCaseMixin, HttpCase):
         self.authenticate("nouvelle.usagere@example.org", "Motdepasse-2026")
         page = self.url_open("/my/household")
         self.assertIn(household.name, page.text)
+        self.assertIn("En cours", page.text)
+        # An agent validates it in the back office; the citizen sees it valid.
+        household.with_user(self.agent).action_validate()
+        page = self.url_open("/my/household")
+        self.assertIn("Valide", page.text)
+        self.assertIn("Anne-Sophie Léger", page.text)
 
     def test_signup_bad_input_creates_nothing(self):
         cases = [

@@ -57,6 +57,16 @@ class TestHouseholdState(HouseholdCaseMixin, TransactionCase):
         household.action_validate()
         self.assertEqual(household.state, "valid")
 
+    def test_reason_of_refusal_is_sent_to_the_citizen(self):
+        household = self._household().with_user(self.agent)
+        household.action_invalidate("Justificatif de domicile illisible.")
+        message = household.sudo().message_ids.filtered(
+            lambda message: "Justificatif de domicile illisible." in (message.body or "")
+        )
+        self.assertEqual(len(message), 1)
+        self.assertIn(household.responsible_id, message.partner_ids)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+
     def test_refusal_without_reason_is_refused(self):
         household = self._household().with_user(self.agent)
         self.assertRefused(household, lambda: household.action_invalidate("  "))
