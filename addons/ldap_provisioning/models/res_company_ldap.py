@@ -86,7 +86,7 @@ class ResCompanyLdap(models.Model):
     ldap_page_size = fields.Integer(string="Page size", default=500)
     sync_batch_size = fields.Integer(
         string="Batch size",
-        default=1000,
+        default=2500,
         help="Users created or updated per transaction by the scheduled synchronisation.",
     )
     archive_threshold = fields.Integer(
