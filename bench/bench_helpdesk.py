@@ -179,12 +179,17 @@ def _reset_due(bench):
 
 def _run_cron_to_completion(bench):
     """What the cron runner does: one batch per transaction until nothing remains."""
+    from odoo import fields
+
     batches = 0
     while True:
         with bench.env() as env:
             Ticket = env["helpdesk.ticket"]
             Ticket._cron_sla_escalate()
-            remaining = sum(Ticket.search_count(d) for d in Ticket._sla_escalation_domains())
+            domains = (
+                Ticket._sla_status_domains(fields.Datetime.now()) + Ticket._sla_escalation_domains()
+            )
+            remaining = sum(Ticket.search_count(d) for d in domains)
             batches += 1
         if not remaining or batches > 100:
             return batches

@@ -798,31 +798,6 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sla_update_statuses(self, now):
-        """Move open tickets whose dates have passed to at risk / breached
-        (two bulk updates from indexed columns)."""
-        internal = self.with_context(sla_internal=True, tracking_disable=True)
-        internal._sla_fill_at_risk()
-        breached = internal.search(
-            [
-                ("sla_status", "in", ("on_time", "at_risk")),
-                ("date_sla_deadline", "<=", now),
-                ("date_sla_paused", "=", False),
-            ]
-        )
-        if breached:
-            breached.write({"sla_status": "breached"})
-        at_risk = internal.search(
-            [
-                ("sla_status", "=", "on_time"),
-                ("date_sla_at_risk", "<=", now),
-                ("date_sla_paused", "=", False),
-            ]
-        )
-        if at_risk:
-            at_risk.write({"sla_status": "at_risk"})
-
-    @api.model
     def _sla_fill_at_risk(self):
         """At-risk instants of the open tickets created since the last run
         (one working-time computation per calendar and amount)."""
@@ -861,15 +836,28 @@ class HelpdeskTicket(models.Model):
         ]
 
     @api.model
-    def _cron_sla_escalate(self, limit=2000):
-        """Escalate at-risk and breached tickets to the next level, one batch a run.
+    def _sla_status_domains(self, now):
+        """Open tickets whose status is due to change (partial indexes)."""
+        common = [("closed_date", "=", False), ("date_sla_paused", "=", False)]
+        return [
+            [("sla_status", "in", ("on_time", "at_risk")), ("date_sla_deadline", "<=", now)]
+            + common,
+            [("sla_status", "=", "on_time"), ("date_sla_at_risk", "<=", now)] + common,
+        ]
 
-        Idempotent: the level reached is the marker, written in the same
-        transaction as the notifications, so a rerun never notifies twice.
+    @api.model
+    def _cron_sla_escalate(self, limit=2000):
+        """Move statuses and escalate at-risk and breached tickets to the next
+        level, one batch a run.
+
+        A ticket's new status and escalation are written together (one UPDATE
+        per ticket). Idempotent: the level reached is the marker, written in
+        the same transaction as the notifications, so a rerun never notifies
+        twice.
         """
         now = fields.Datetime.now()
-        self._sla_update_statuses(now)
-        domains = self._sla_escalation_domains()
+        self._sla_fill_at_risk()
+        domains = self._sla_status_domains(now) + self._sla_escalation_domains()
         tickets = self.browse()
         for domain in domains:
             if len(tickets) < limit:
@@ -879,18 +867,35 @@ class HelpdeskTicket(models.Model):
             return
         groups = defaultdict(list)
         for ticket in tickets:
-            level = ESCALATION_LEVEL_BY_STATUS[ticket.sla_status]
-            groups[(ticket.sla_contract_id, level)].append(ticket.id)
-        for (contract, level), ids in groups.items():
-            self.browse(ids)._sla_escalate(contract, level, now)
+            status = self._sla_status_of(
+                {
+                    "date_sla_deadline": ticket.date_sla_deadline,
+                    "date_sla_at_risk": ticket.date_sla_at_risk,
+                },
+                now,
+            )
+            level = ESCALATION_LEVEL_BY_STATUS.get(status, 0)
+            if level <= ticket.escalation_level:
+                level = 0
+            groups[(ticket.sla_contract_id, status, level)].append(ticket.id)
+        for (contract, status, level), ids in groups.items():
+            batch = self.browse(ids)
+            if level:
+                batch._sla_escalate(contract, level, now, status)
+            else:
+                batch.with_context(sla_internal=True, tracking_disable=True).write(
+                    {"sla_status": status}
+                )
         remaining = sum(self.search_count(domain) for domain in domains)
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
-    def _sla_escalate(self, contract, level, now):
+    def _sla_escalate(self, contract, level, now, status=None):
         """Reassign ``self`` (one contract) to ``level``, post in each chatter
         (one bulk insert) and mail the level's recipients one digest."""
         line = contract.escalation_ids.filtered(lambda e: e.level == str(level))[:1]
         values = {"escalation_level": level, "date_escalation_notified": now}
+        if status:
+            values["sla_status"] = status
         if line.team_id:
             values["team_id"] = line.team_id.id
         if line.user_id:

@@ -149,15 +149,17 @@ class TestSlaTicket(SlaCaseMixin, TransactionCase):
             late = self._ticket(self.resotic, start, is_blocking=True)
         # due 16 Nov 14:00 + 1 h = 15:00; at risk from 14:00
         with freeze_time(paris(2026, 11, 16, 14, 30)):
-            self.env["helpdesk.ticket"]._sla_update_statuses(paris(2026, 11, 16, 14, 30))
+            self.env["helpdesk.ticket"]._cron_sla_escalate()
             self.assertEqual(on_time.sla_status, "at_risk")
             on_time.with_user(self.agent).write({"stage_id": self.stage_done.id})
             self.assertEqual(on_time.sla_status, "met")
             self.assertEqual(on_time.kpi_resolution_in_time or 0.0, 0.0)
             self.assertEqual(on_time.kpi_response_in_time, 100.0)
-            self.assertEqual(on_time.kpi_first_contact, 100.0)
+            # escalated to level 2 when at risk: not a first-contact resolution
+            self.assertEqual(on_time.escalation_level, 2)
+            self.assertEqual(on_time.kpi_first_contact, 0.0)
         with freeze_time(paris(2026, 11, 16, 16, 0)):
-            self.env["helpdesk.ticket"]._sla_update_statuses(paris(2026, 11, 16, 16, 0))
+            self.env["helpdesk.ticket"]._cron_sla_escalate()
             self.assertEqual(late.sla_status, "breached")
             Ticket = self.env["helpdesk.ticket"].with_user(self.agent)
             self.assertIn(late, Ticket.search([("sla_status", "=", "breached")]))
