@@ -3,6 +3,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import single_email_re
+from odoo.tools.sql import create_index
 
 ZIP_RE = re.compile(r"^\d{5}$")
 
@@ -151,6 +152,19 @@ class CollectiviteHousehold(models.Model):
     _sql_constraints = [
         ("name_unique", "unique(name)", "This account number is already used."),
     ]
+
+    def init(self):
+        # The list's sortings besides the account number (unique index): B-trees, as
+        # the trigram index of the responsible's name cannot sort.
+        create_index(
+            self.env.cr,
+            "collectivite_household_responsible_name_sort_index",
+            self._table,
+            ["responsible_name", "id"],
+        )
+        create_index(
+            self.env.cr, "collectivite_household_create_date_index", self._table, ["create_date"]
+        )
 
     # ------------------------------------------------------------------
     # Computes
