@@ -80,7 +80,7 @@ class CollectiviteJustificatif(models.Model):
     @api.model
     def _check_uploads(self, attachments):
         """Refuse files of a forbidden type or above the size limit (settings)."""
-        params = self.env["ir.config_parameter"].sudo()
+        params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
         allowed = {
             mimetype.strip()
             for mimetype in params.get_param(MIMETYPES_PARAM, DEFAULT_MIMETYPES).split(",")

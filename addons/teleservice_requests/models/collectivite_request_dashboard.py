@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from .collectivite_request import OPEN_STATES
@@ -33,7 +35,13 @@ class CollectiviteRequestDashboard(models.Model):
         """The domain and order of a tile's list, for the current user."""
         return {
             "new": ([("state", "=", "pending")], "date_submitted asc, id asc"),
-            "mine": ([("last_agent_id", "=", self.env.uid)], "date_last_action desc, id desc"),
+            "mine": (
+                [
+                    ("last_agent_id", "=", self.env.uid),
+                    ("date_last_action", ">=", fields.Datetime.now() - timedelta(days=30)),
+                ],
+                "date_last_action desc, id desc",
+            ),
             "validated": ([("state", "=", "validated")], "date_last_action desc, id desc"),
             "urgent": (
                 [("state", "in", OPEN_STATES), ("is_urgent", "=", True), ("is_late", "=", False)],

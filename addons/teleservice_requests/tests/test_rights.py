@@ -141,8 +141,9 @@ class TestCategoryRights(TeleserviceCommon):
         with self.assertRaises(AccessError):
             as_other.action_take_over()
         self.assertEqual(self.request.state, "pending")
-        with self.assertRaises(UserError):
-            self.request._check_citizen_can_modify()
+        with self.assertRaisesRegex(UserError, "en cours d’instruction"):
+            self.request.with_user(self.citizen).write({"comment": "modifié par l’usager"})
+        self.assertFalse(self.request.comment)
         # released by its holder, then taken by another agent through a change
         as_writer.action_unlock()
         self.assertFalse(self.request.lock_user_id)
