@@ -20,8 +20,8 @@ class ResUsers(models.Model):
     )
     ldap_uid = fields.Char(string="LDAP uid", index=True, copy=False, readonly=True)
     ldap_dn = fields.Char(string="LDAP DN", copy=False, readonly=True)
-    ldap_given_name = fields.Char(string="First name", index="trigram", copy=False)
-    ldap_surname = fields.Char(string="Last name", index="trigram", copy=False)
+    ldap_given_name = fields.Char(string="First name (directory)", index="trigram", copy=False)
+    ldap_surname = fields.Char(string="Last name (directory)", index="trigram", copy=False)
     ldap_service = fields.Char(string="Service", copy=False)
 
     def action_ldap_update(self):

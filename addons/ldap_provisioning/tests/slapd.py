@@ -200,9 +200,19 @@ class Slapd:
 
     def resume(self):
         """Start (again) the server on its configuration and data."""
-        subprocess.run(
-            ["slapd", "-f", self.conf, "-h", self._listen()], check=True, capture_output=True
-        )
+        for _attempt in range(20):
+            started = subprocess.run(
+                ["slapd", "-f", self.conf, "-h", self._listen()],
+                check=False,
+                capture_output=True,
+                text=True,
+            )
+            if started.returncode == 0:
+                break
+            # The port of a server just stopped may still be held for a moment.
+            time.sleep(0.25)
+        else:
+            raise RuntimeError(f"slapd did not start on {self._listen()}: {started.stderr}")
         pidfile = os.path.join(self.tmp, "slapd.pid")
         deadline = time.time() + 20
         while time.time() < deadline:
