@@ -111,6 +111,15 @@ class ResPartner(models.Model):
                         member=member,
                     )
                 )
+        roles = dict(self._fields["household_role"]._description_selection(self.env))
+        if values.get("household_role") and values["household_role"] not in roles:
+            errors.append(
+                self.env._(
+                    "Choose the role of %(member)s among: %(roles)s.",
+                    member=member,
+                    roles=", ".join(roles.values()),
+                )
+            )
         birthdate = values.get("birthdate")
         if birthdate and fields.Date.to_date(birthdate) > fields.Date.context_today(self):
             errors.append(
@@ -144,7 +153,8 @@ class ResPartner(models.Model):
             value = values[fname]
             value = (value.strip() if isinstance(value, str) else value) or False
             if fname == "title" and value:
-                value = int(value) if str(value).isdigit() else False
+                title_id = int(value) if str(value).isdigit() else 0
+                value = self.env["res.partner.title"].browse(title_id).exists().id or False
             if fname == "birthdate" and value:
                 try:
                     value = fields.Date.to_string(fields.Date.to_date(value))

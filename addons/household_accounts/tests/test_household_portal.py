@@ -196,3 +196,26 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
                 self.assertEqual(response.status_code, 403)
                 self.assertIn("inactif", response.text)
         self.assertNotIn("Zoé", self.url_open("/my/household").text)
+
+    def test_forged_member_values_are_refused(self):
+        household, citizen = self.create_citizen("Élise", "Vidal", "h_citizen_e", "draft")
+        self._login(citizen)
+        response = self._post(
+            "/my/household/member/new",
+            {"firstname": "Léon", "lastname": "Vidal", "household_role": "boss", "title": "999999"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Choisissez le rôle", response.text)
+        self.assertEqual(len(household.member_ids), 1)
+        response = self._post(
+            "/my/household/member/new",
+            {
+                "firstname": "Léon",
+                "lastname": "Vidal",
+                "household_role": "child",
+                "title": "999999",
+            },
+        )
+        self.assertIn("message=saved", response.url)
+        leon = household.member_ids.filtered(lambda member: member.firstname == "Léon")
+        self.assertFalse(leon.title)

@@ -219,6 +219,12 @@ class TestHouseholdValidation(HouseholdCaseMixin, TransactionCase):
                 [{"id": self.child_a.id, "household_role": "responsible"}],
                 "already has a responsible",
             ),
+            (
+                {},
+                [{"id": 0, "firstname": "A", "lastname": "B", "household_role": "boss"}],
+                "Choose the role",
+            ),
+            ({"contact_channel": "pigeon"}, [], "Choose a preferred contact channel"),
             ({"zip": "95300"}, [], "did not change anything"),
         ]
         for household_values, members, message in cases:
