@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html_sanitize
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index
 
 from .helpdesk_priority_matrix import IMPACTS
 
@@ -86,7 +86,8 @@ class HelpdeskTicket(models.Model):
     sla_paused_hours = fields.Float(
         string="Paused working hours", copy=False, readonly=True, aggregator="sum"
     )
-    escalation_level = fields.Integer(default=1, index=True, copy=False, readonly=True)
+    # searched through the partial index of open escalations only
+    escalation_level = fields.Integer(default=1, copy=False, readonly=True)
     date_escalation_notified = fields.Datetime(
         string="Escalation notified at", copy=False, readonly=True
     )
@@ -129,6 +130,8 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         super().init()
+        # 18.0.1.0.0 had a plain index on escalation_level: the partial one serves.
+        drop_index(self.env.cr, "helpdesk_ticket__escalation_level_index", self._table)
         # Partial indexes of the cron's queries: only open tickets are scanned,
         # however many closed ones the table holds.
         create_index(
@@ -846,7 +849,7 @@ class HelpdeskTicket(models.Model):
         ]
 
     @api.model
-    def _cron_sla_escalate(self, limit=2000):
+    def _cron_sla_escalate(self, limit=5000):
         """Move statuses and escalate at-risk and breached tickets to the next
         level, one batch a run.
 
@@ -896,11 +899,26 @@ class HelpdeskTicket(models.Model):
         values = {"escalation_level": level, "date_escalation_notified": now}
         if status:
             values["sla_status"] = status
-        if line.team_id:
-            values["team_id"] = line.team_id.id
         if line.user_id:
             values["user_id"] = line.user_id.id
-        self.with_context(sla_internal=True, tracking_disable=True).write(values)
+        internal = self.with_context(sla_internal=True, tracking_disable=True)
+        if line.team_id:
+            # OCA recomputes stage and assignee of each ticket whose team
+            # changes (a search per ticket); they are written here instead,
+            # once per (stage, assignee) group, with the same rules.
+            team = line.team_id
+            applicable = team._get_applicable_stages()
+            groups = defaultdict(list)
+            for ticket in self:
+                groups[(ticket.stage_id, ticket.user_id)].append(ticket.id)
+            for (stage, user), ids in groups.items():
+                group_values = dict(values, team_id=team.id)
+                group_values["stage_id"] = (stage if stage in applicable else applicable[:1]).id
+                if not line.user_id:
+                    group_values["user_id"] = user.id if user in team.user_ids else False
+                internal.browse(ids).write(group_values)
+        else:
+            internal.write(values)
         lang = contract.company_id.partner_id.lang or self.env.lang
         env = self.with_context(lang=lang).env
         if level == 2:
