@@ -1,6 +1,6 @@
 import re
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import single_email_re
 from odoo.tools.sql import create_index
@@ -98,6 +98,9 @@ class CollectiviteHousehold(models.Model):
         index=True,
         tracking=True,
         help="The adult who holds the account; they are the household's portal user.",
+    )
+    responsible_has_user = fields.Boolean(
+        "Responsible has an account", compute="_compute_responsible_has_user"
     )
     responsible_name = fields.Char(
         "Responsible name", related="responsible_id.name", store=True, index="trigram"
@@ -197,6 +200,13 @@ class CollectiviteHousehold(models.Model):
             household.responsible_id = household.member_ids.filtered(
                 lambda member: member.household_role == "responsible"
             )[:1]
+
+    @api.depends("responsible_id.user_ids")
+    def _compute_responsible_has_user(self):
+        for household in self:
+            household.responsible_has_user = bool(
+                household.responsible_id.with_context(active_test=False).user_ids
+            )
 
     def _inverse_responsible_id(self):
         for household in self:
@@ -391,6 +401,42 @@ class CollectiviteHousehold(models.Model):
 
     def action_refuse_pending_change(self):
         return self.pending_change_id.action_open_refuse_wizard()
+
+    def action_invite_responsible(self):
+        """Give the responsible of a household created at the counter a portal account.
+
+        Odoo's portal invitation: a portal user for the responsible and an e-mail
+        with the link to choose a password.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(self.env._("Only agents can invite a citizen to the portal."))
+        self.check_access("write")
+        partner = self.responsible_id
+        if not partner.email:
+            raise UserError(
+                self.env._(
+                    "Give %(person)s an email address first: the invitation is sent to it.",
+                    person=partner.name,
+                )
+            )
+        if partner.with_context(active_test=False).user_ids:
+            raise UserError(self.env._("%(person)s already has an account.", person=partner.name))
+        # Agents have no right on users: the invitation is limited to this household's
+        # responsible, which the agent may change (checked above).
+        wizard = (
+            self.env["portal.wizard"]
+            .sudo()
+            .create(  # sudo: checked agent on household
+                {"partner_ids": [Command.link(partner.id)]}
+            )
+        )
+        wizard.user_ids.action_grant_access()
+        self.message_post(
+            body=self.env._("Portal invitation sent to %(person)s.", person=partner.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
 
     def action_open_invalidate_wizard(self):
         self.ensure_one()

@@ -60,15 +60,21 @@ class ResUsers(models.Model):
     @api.model
     def _check_signup_email(self, email):
         users = self.with_context(active_test=False)
-        used = users.search_count([("login", "=ilike", email)], limit=1)
-        used = used or self.env["res.partner"].search_count(
-            [("household_id", "!=", False), ("email", "=ilike", email)], limit=1
-        )
-        if used:
+        if users.search_count([("login", "=ilike", email)], limit=1):
             raise UserError(
                 self.env._(
                     "The email address %(email)s is already used by another account: log in "
                     "with it, or use “Reset Password” if you forgot your password.",
+                    email=email,
+                )
+            )
+        if self.env["res.partner"].search_count(
+            [("household_id", "!=", False), ("email", "=ilike", email)], limit=1
+        ):
+            raise UserError(
+                self.env._(
+                    "The email address %(email)s is already known by the town hall for a "
+                    "household: ask it to send you the invitation to your online space.",
                     email=email,
                 )
             )

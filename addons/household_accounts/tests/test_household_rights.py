@@ -164,3 +164,25 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
             )
         )
         self.assertEqual(responsibles, self.household_a.responsible_id | self.member_b)
+
+    def test_agent_invites_responsible_of_counter_household(self):
+        household = self.create_household("Hervé", "Léger", email="herve.leger@example.org")
+        household = household.with_user(self.agent)
+        self.assertFalse(household.responsible_has_user)
+        with self.assertRaises(AccessError):
+            household.with_user(self.citizen_a).action_invite_responsible()
+        household.action_invite_responsible()
+        user = household.responsible_id.user_ids
+        self.assertTrue(user._is_portal())
+        self.assertEqual(user.login, "herve.leger@example.org")
+        self.assertTrue(household.responsible_has_user)
+        with self.assertRefusal(UserError, "already has an account"):
+            household.action_invite_responsible()
+        # The new citizen reads their household.
+        self.assertEqual(self.env["collectivite.household"].with_user(user).search([]), household)
+
+    def test_invitation_needs_an_email(self):
+        household = self.create_household("Lou", "Sans-Courriel").with_user(self.agent)
+        with self.assertRefusal(UserError, "email address first"):
+            household.action_invite_responsible()
+        self.assertFalse(household.responsible_id.user_ids)

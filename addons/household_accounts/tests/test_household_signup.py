@@ -87,7 +87,7 @@ class TestHouseholdSignup(HouseholdCaseMixin, HttpCase):
             ({"street": ""}, "«\xa0Rue\xa0»"),
             ({"birthdate": "2999-01-01"}, "dans le futur"),
             ({"login": self.citizen_a.login}, "déjà utilisée par un autre compte"),
-            ({"login": "Aurelie.Dupuis@Example.org"}, "déjà utilisée"),
+            ({"login": "Aurelie.Dupuis@Example.org"}, "déjà connue de la mairie"),
         ]
         self.citizen_a.partner_id.email = "aurelie.dupuis@example.org"
         for values, message in cases:
