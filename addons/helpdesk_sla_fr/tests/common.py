@@ -43,14 +43,14 @@ class SlaCaseMixin:
         )
         cls.requester = new_test_user(
             env,
-            login="camille.martin@example.org",
+            login="test.requester1@example.org",
             name="Camille Martin",
             groups="base.group_portal",
         )
         cls.requester.partner_id.parent_id = cls.organisation
         cls.other_requester = new_test_user(
             env,
-            login="karim.benali@example.org",
+            login="test.requester2@example.org",
             name="Karim Benali",
             groups="base.group_portal",
         )

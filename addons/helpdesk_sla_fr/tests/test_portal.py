@@ -27,7 +27,7 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         )
 
     def test_requester_sees_due_date_not_notes(self):
-        self.authenticate("camille.martin@example.org", "camille.martin@example.org")
+        self.authenticate("test.requester1@example.org", "test.requester1@example.org")
         response = self.url_open("/my/tickets")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.ticket.number, response.text)
@@ -39,7 +39,7 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         self.assertNotIn("NOTE-CHATTER-PRIVEE", response.text)
 
     def test_other_requester_cannot_see(self):
-        self.authenticate("karim.benali@example.org", "karim.benali@example.org")
+        self.authenticate("test.requester2@example.org", "test.requester2@example.org")
         response = self.url_open("/my/tickets")
         self.assertNotIn(self.ticket.number, response.text)
         response = self.url_open(f"/my/ticket/{self.ticket.id}", allow_redirects=False)
@@ -54,7 +54,7 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         self.assertIn(response.status_code, (302, 303))
 
     def test_requester_opens_qualified_ticket(self):
-        self.authenticate("camille.martin@example.org", "camille.martin@example.org")
+        self.authenticate("test.requester1@example.org", "test.requester1@example.org")
         page = self.url_open("/new/ticket")
         self.assertEqual(page.status_code, 200)
         self.assertIn('name="is_blocking"', page.text)
@@ -87,7 +87,7 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         )
         self.env.company.helpdesk_mgmt_portal_select_team = True
         self.webrsa.team_id.show_in_portal = True
-        self.authenticate("camille.martin@example.org", "camille.martin@example.org")
+        self.authenticate("test.requester1@example.org", "test.requester1@example.org")
         count = self.env["helpdesk.ticket"].search_count([])
         response = self.url_open(
             "/submitted/ticket",
