@@ -22,11 +22,13 @@ class HouseholdPortal(CustomerPortal):
 
     def _household_values(self, household, **values):
         Partner = request.env["res.partner"]
+        partner = request.env.user.partner_id
         return dict(
             self._prepare_portal_layout_values(),
             household=household,
-            # A household opened through a shared link is shown, not edited.
-            can_edit=household == request.env.user.partner_id.household_id
+            # Only the responsible edits; a shared link shows the household read-only.
+            can_edit=household == partner.household_id
+            and partner.household_role == "responsible"
             and household.state != "archived",
             titles=request.env["res.partner.title"].search([]),
             channels=household._fields["contact_channel"]._description_selection(request.env),
@@ -60,8 +62,13 @@ class HouseholdPortal(CustomerPortal):
         values = self._household_values(
             household,
             page_name="household",
+            # The responsible, then the eldest first; members without birth date last.
             members=household.member_ids.sorted(
-                lambda member: (member.household_role != "responsible", member.birthdate or "")
+                lambda member: (
+                    member.household_role != "responsible",
+                    not member.birthdate,
+                    str(member.birthdate or ""),
+                )
             ),
             message=message,
         )

@@ -344,6 +344,9 @@ class CollectiviteHousehold(models.Model):
         batch = "member_ids" in vals or "responsible_id" in vals
         records = self.with_context(household_member_batch=True) if batch else self
         result = super(CollectiviteHousehold, records).write(vals)
+        if vals.get("company_id"):
+            # Members follow their household to its collectivité (multi-company rules).
+            self.member_ids.write({"company_id": vals["company_id"]})
         if batch:
             self._check_responsible()
         return result

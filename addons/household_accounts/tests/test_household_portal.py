@@ -1,7 +1,7 @@
 import json
 
 from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import HouseholdCaseMixin
 
@@ -219,3 +219,32 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
         self.assertIn("message=saved", response.url)
         leon = household.member_ids.filtered(lambda member: member.firstname == "Léon")
         self.assertFalse(leon.title)
+
+    def test_other_member_with_an_account_reads_but_does_not_edit(self):
+        spouse = self.env["res.partner"].create(
+            {
+                "firstname": "Marc",
+                "lastname": "Dupuis",
+                "household_role": "spouse",
+                "household_id": self.household_a.id,
+                "email": "marc.dupuis@example.org",
+            }
+        )
+        user = new_test_user(
+            self.env,
+            login="h_spouse_a",
+            password="h_spouse_a_pw",
+            groups="base.group_portal",
+            partner_id=spouse.id,
+            name=spouse.name,
+        )
+        self._login(user)
+        page = self.url_open("/my/household")
+        self.assertIn(self.household_a.name, page.text)
+        self.assertNotIn('href="/my/household/edit"', page.text)
+        response = self._post(
+            "/my/household/edit",
+            {"street": "rue Neuve", "zip": "95300", "city": "Pontoise", "contact_channel": "sms"},
+        )
+        self.assertIn("Seul le responsable", response.text)
+        self.assertFalse(self.household_a.change_ids)

@@ -186,3 +186,24 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
         with self.assertRefusal(UserError, "email address first"):
             household.action_invite_responsible()
         self.assertFalse(household.responsible_id.user_ids)
+
+    def test_members_follow_their_household_to_another_collectivite(self):
+        household = self.create_household("Yves", "Mercier", email="yves.mercier@example.org")
+        child = self.env["res.partner"].create(
+            {
+                "firstname": "Lise",
+                "lastname": "Mercier",
+                "household_role": "child",
+                "household_id": household.id,
+            }
+        )
+        household.with_user(self.manager).with_context(
+            allowed_company_ids=(self.company | self.other_company).ids
+        ).company_id = self.other_company
+        self.assertEqual(household.member_ids.company_id, self.other_company)
+        Household = self.env["collectivite.household"].with_user(self.other_agent)
+        self.assertIn(household, Household.search([]))
+        child.with_user(self.other_agent).read(["name"])
+        self.assertNotIn(
+            household, self.env["collectivite.household"].with_user(self.agent).search([])
+        )
