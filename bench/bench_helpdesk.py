@@ -333,6 +333,18 @@ def run(bench):
     with opener.open(f"{base}/web/login", data=data, timeout=30) as response:
         response.read()
 
+    def my_home():
+        with opener.open(f"{base}/my", timeout=30) as response:
+            response.read()
+
+    bench.measure(
+        "helpdesk: requester /my home (HTTP, page floor)",
+        my_home,
+        repeat=50,
+        warmup=5,
+        note="reference: the portal page without the ticket list",
+    )
+
     def my_tickets():
         with opener.open(f"{base}/my/tickets", timeout=30) as response:
             body = response.read()

@@ -574,7 +574,24 @@ class HelpdeskTicket(models.Model):
             self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
         if any(contracts):
             tickets.filtered("is_oncall")._sla_notify_oncall()
+            tickets.filtered(lambda t: t.is_outage and t.sla_contract_id)._sla_open_outages()
         return tickets
+
+    def _sla_open_outages(self):
+        """An outage per ticket flagged "panne", from its SLA start; closed
+        with the ticket (availability of the contract)."""
+        # sudo: outages are the contract's record of the service, not the requester's
+        self.env["helpdesk.sla.outage"].sudo().create(
+            [
+                {
+                    "contract_id": ticket.sla_contract_id.id,
+                    "service": ticket.product_id.name or ticket.name,
+                    "date_start": ticket.date_sla_start or ticket.create_date,
+                    "ticket_id": ticket.id,
+                }
+                for ticket in self
+            ]
+        )
 
     def _sla_notify_oncall(self):
         for ticket in self:
@@ -729,6 +746,16 @@ class HelpdeskTicket(models.Model):
                 if ticket.sla_contract_id.send_closing_mail and ticket.partner_id:
                     values["sla_mail_pending"] = "closing"
                 internal.browse(ticket.id).write(values)
+        outages = (
+            self.env["helpdesk.sla.outage"]
+            .sudo()
+            .search(  # sudo: see _sla_open_outages
+                [("ticket_id", "in", self.ids), ("date_end", "=", False)]
+            )
+        )
+        for outage in outages:
+            end = outage.ticket_id.closed_date or now
+            outage.date_end = max(end, outage.date_start + timedelta(seconds=1))
         if any(t.sla_mail_pending == "closing" for t in self):
             self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
 

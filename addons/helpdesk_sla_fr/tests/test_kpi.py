@@ -125,3 +125,14 @@ class TestSlaKpi(SlaCaseMixin, TransactionCase):
             self.webrsa, datetime(2026, 11, 1), datetime(2026, 12, 1)
         )[self.webrsa.id]
         self.assertAlmostEqual(result, 100.0 * (total - 10.0) / total, places=4)
+
+    def test_outage_from_ticket(self):
+        start = paris(2026, 11, 16, 9, 0)
+        with freeze_time(start):
+            ticket = self._ticket(self.webrsa, start, partner_id=False, is_outage=True)
+        outage = self.env["helpdesk.sla.outage"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(outage.date_start, start)
+        self.assertFalse(outage.date_end)
+        with freeze_time(paris(2026, 11, 16, 11, 0)):
+            ticket.with_user(self.agent).write({"stage_id": self.stage_done.id})
+        self.assertEqual(outage.date_end, paris(2026, 11, 16, 11, 0))
