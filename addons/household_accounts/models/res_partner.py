@@ -237,6 +237,14 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if "name" not in vals and ("firstname" in vals or "lastname" in vals):
             self._sync_member_names()
+        if ("household_id" in vals or "household_role" in vals) and not self.env.context.get(
+            "household_member_batch"
+        ):
+            # A household keeps exactly one responsible, the one it had included.
+            households = self.household_id.union(
+                *(values["household_id"] for values in before.values())
+            )
+            households.exists()._check_responsible()
         if tracked or "household_id" in vals:
             self._log_member_changes(before, tracked)
         return result

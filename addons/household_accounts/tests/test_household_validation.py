@@ -118,6 +118,27 @@ class TestHouseholdValidation(HouseholdCaseMixin, TransactionCase):
                 {"member_ids": [Command.update(self.child_a.id, {"household_role": "responsible"})]}
             )
 
+    def test_household_keeps_its_responsible(self):
+        responsible = self.household_a.responsible_id.with_user(self.agent)
+        with self.assertRefusal(ValidationError, "needs a responsible adult"):
+            responsible.write({"household_role": "spouse"})
+        with self.assertRefusal(ValidationError, "needs a responsible adult"):
+            responsible.write({"household_id": False})
+        self.assertEqual(self.household_a.responsible_id, responsible)
+        # Handing over to another member in one write of the household is fine.
+        self.household_a.with_user(self.agent).write(
+            {
+                "member_ids": [
+                    Command.update(self.child_a.id, {"household_role": "responsible"}),
+                    Command.update(responsible.id, {"household_role": "other"}),
+                ]
+            }
+        )
+        self.assertEqual(self.household_a.responsible_id, self.child_a)
+        self.household_a.with_user(self.agent).responsible_id = responsible
+        self.assertEqual(self.household_a.responsible_id, responsible)
+        self.assertEqual(self.child_a.household_role, "other")
+
     def test_birthdate_in_future(self):
         tomorrow = date.today() + timedelta(days=2)
         self.assertRefusedCreate(
