@@ -60,7 +60,10 @@ class TestSecurity(TransactionCase):
 
     def test_referential_admin_sees_their_collectivite_only(self):
         Operation = self.env["collectivite.ldap.operation"].with_user(self.admin_pontoise)
-        self.assertEqual(Operation.search([]), self.operation_pontoise)
+        operations = Operation.search([])
+        self.assertIn(self.operation_pontoise, operations)
+        self.assertNotIn(self.operation_cergy, operations)
+        self.assertEqual(operations.company_id, self.pontoise)
         with self.assertRaises(AccessError):
             self.operation_cergy.with_user(self.admin_pontoise).read(["name"])
         configs = self.env["res.company.ldap"].with_user(self.admin_pontoise).search([])
