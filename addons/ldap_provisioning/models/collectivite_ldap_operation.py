@@ -5,6 +5,7 @@ import ldap
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import escape_psql
 
 from ..ldap_utils import DirectoryError, encode_modlist, ssha
 
@@ -204,8 +205,7 @@ class CollectiviteLdapOperation(models.Model):
     def _inverse_initial_password(self):
         for operation in self:
             if operation.initial_password:
-                # sudo: the hash is readable by system admins only
-                operation.sudo().password_hash = ssha(operation.initial_password)
+                operation.sudo().password_hash = ssha(operation.initial_password)  # sudo: hash
 
     @api.onchange("user_id")
     def _onchange_user_id(self):
@@ -388,7 +388,7 @@ class CollectiviteLdapOperation(models.Model):
     # ------------------------------------------------------------------
     def _check_odoo_agent_create(self):
         Users = self.env["res.users"].sudo().with_context(active_test=False)  # sudo: unicity
-        if Users.search_count([("login", "=ilike", self.ldap_uid)]):
+        if Users.search_count([("login", "=ilike", escape_psql(self.ldap_uid))]):
             raise UserError(
                 self.env._("The login %(uid)s is already used by an Odoo user.", uid=self.ldap_uid)
             )
@@ -515,13 +515,9 @@ class CollectiviteLdapOperation(models.Model):
 
     def _odoo_agent_create(self):
         conf = self.ldap_config_id._provisioning_conf()
-        user = (
-            self.env["res.users"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(  # sudo: unicity
-                [("login", "=ilike", self.ldap_uid)], limit=1
-            )
+        Users = self.env["res.users"].sudo()  # sudo: login unicity over every user
+        user = Users.with_context(active_test=False).search(
+            [("login", "=ilike", escape_psql(self.ldap_uid))], limit=1
         )
         dn = user.ldap_dn or self._person_dn(conf)
         result = self.ldap_config_id._provision_agents([self._person_values(dn)], strict=True)

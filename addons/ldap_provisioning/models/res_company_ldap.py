@@ -225,11 +225,10 @@ class ResCompanyLdap(models.Model):
 
     def _get_ldap_dicts(self):
         confs = super()._get_ldap_dicts()
+        configs = self.sudo().browse([conf["id"] for conf in confs])  # sudo: as auth_ldap
         extra = {
             row["id"]: row
-            for row in self.sudo()
-            .browse([conf["id"] for conf in confs])
-            .read(  # sudo: as auth_ldap
+            for row in configs.read(
                 ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile"], load=None
             )
         }
@@ -730,9 +729,8 @@ class ResCompanyLdap(models.Model):
     def _provision_schools(self, schools, archive_missing=False):
         """Create, update (and archive when told) the schools of this directory."""
         self.ensure_one()
-        Schools = (
-            self.env["collectivite.school"].sudo().with_context(active_test=False)
-        )  # sudo: provisioning
+        Schools = self.env["collectivite.school"].sudo()  # sudo: provisioning, checked callers
+        Schools = Schools.with_context(active_test=False)
         existing = Schools.search([("company_id", "=", self.company.id)])
         by_code = {school.code: school for school in existing}
         to_create, updated = [], Schools.browse()
