@@ -5,7 +5,7 @@ from .common import HouseholdCaseMixin
 
 @tagged("post_install", "-at_install")
 class TestHouseholdTour(HouseholdCaseMixin, HttpCase):
-    """The citizen's “Mon foyer” edit flow in Chromium."""
+    """In Chromium: the citizen's “Mon foyer” edit flow, the agent's counter."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,3 +21,16 @@ class TestHouseholdTour(HouseholdCaseMixin, HttpCase):
         change = self.household_a.pending_change_id
         self.assertEqual(change.household_values, {"phone": "01 34 00 00 00"})
         self.assertFalse(self.household_a.phone)
+
+    def test_counter_creation_and_validation(self):
+        self.agent.password = self.agent.login
+        self.start_tour(
+            "/odoo/action-household_accounts.collectivite_household_action_counter",
+            "household_accounts_counter",
+            login=self.agent.login,
+        )
+        household = self.env["collectivite.household"].search(
+            [("responsible_name", "=", "Lucas Moulin")]
+        )
+        self.assertEqual(household.state, "valid")
+        self.assertEqual(household.member_ids.company_id, self.company)
