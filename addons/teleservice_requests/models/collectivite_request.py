@@ -172,9 +172,10 @@ class CollectiviteRequest(models.Model):
         cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 80)", SQL.identifier(table)))
         open_states = ", ".join(f"'{state}'" for state in OPEN_STATES)
         for name, columns in (
-            ("state_submitted", ["state", "category_id", "date_submitted"]),
+            ("state_submitted", ["state", "date_submitted", "id"]),
+            ("state_category", ["state", "category_id", "company_id"]),
             ("agent_action", ["last_agent_id", "date_last_action", "category_id"]),
-            ("state_action", ["state", "category_id", "date_last_action"]),
+            ("state_action", ["state", "date_last_action", "id"]),
             (
                 "statistics",
                 ["category_id", "teleservice_id", "state", "date_submitted", "company_id"],
@@ -190,7 +191,7 @@ class CollectiviteRequest(models.Model):
                 cr,
                 f"{table}_{name}_idx",
                 table,
-                [column, "category_id"],
+                [column, "category_id", "company_id"],
                 where=f"state IN ({open_states})",
             )
 

@@ -33,6 +33,7 @@ class CollectiviteRequestDashboard(models.Model):
     @api.model
     def _tile_domain_order(self, code):
         """The domain and order of a tile's list, for the current user."""
+        now = fields.Datetime.now()
         return {
             "new": ([("state", "=", "pending")], "date_submitted asc, id asc"),
             "mine": (
@@ -43,12 +44,23 @@ class CollectiviteRequestDashboard(models.Model):
                 "date_last_action desc, id desc",
             ),
             "validated": ([("state", "=", "validated")], "date_last_action desc, id desc"),
+            # The flags, plus the deadline they imply, which lets the partial
+            # index of the open requests' deadlines serve the tile.
             "urgent": (
-                [("state", "in", OPEN_STATES), ("is_urgent", "=", True), ("is_late", "=", False)],
+                [
+                    ("state", "in", OPEN_STATES),
+                    ("is_urgent", "=", True),
+                    ("is_late", "=", False),
+                    ("date_qos_deadline", ">", now),
+                ],
                 "date_qos_deadline asc, id asc",
             ),
             "late": (
-                [("state", "in", OPEN_STATES), ("is_late", "=", True)],
+                [
+                    ("state", "in", OPEN_STATES),
+                    ("is_late", "=", True),
+                    ("date_qos_deadline", "<=", now),
+                ],
                 "date_qos_deadline asc, id asc",
             ),
         }[code]

@@ -50,6 +50,38 @@ class TestJustificatif(TeleserviceCommon):
             )
         )
 
+    def test_every_transition(self):
+        actions = {
+            "validated": "action_validate",
+            "refused": "action_refuse",
+            "expired": "action_expire",
+            "pending": "action_reset",
+        }
+        paths = {
+            "pending": [],
+            "validated": ["validated"],
+            "refused": ["refused"],
+            "expired": ["validated", "expired"],
+        }
+        table = self.env["collectivite.justificatif"]._state_transitions
+        request = self._request()
+        for source, path in paths.items():
+            for target, action in actions.items():
+                if target == source:
+                    continue
+                with self.subTest(source=source, target=target):
+                    justificatif = self._justificatif(request).with_user(self.user_write)
+                    for step in path:
+                        getattr(justificatif, actions[step])()
+                    self.assertEqual(justificatif.state, source)
+                    if target in table[source]:
+                        getattr(justificatif, action)()
+                        self.assertEqual(justificatif.state, target)
+                    else:
+                        with self.assertRaises(UserError):
+                            getattr(justificatif, action)()
+                        self.assertEqual(justificatif.state, source)
+
     def test_expired_cannot_be_validated(self):
         request = self._request()
         justificatif = self._justificatif(

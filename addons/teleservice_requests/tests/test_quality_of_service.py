@@ -46,6 +46,13 @@ class TestQualityOfService(TeleserviceCommon):
         request.date_submitted = self.monday()
         self.assertEqual(request.date_legal_decision, datetime(2026, 5, 2).date())
         self.assertLess(request.date_legal_alert, datetime(2026, 5, 2))
+        # its alert makes the request urgent, like the quality-of-service one
+        self.teleservice.qos_delay_days = 60
+        open_request = self._request()
+        self._force(open_request, date_legal_alert=fields.Datetime.now() - timedelta(hours=1))
+        self.env["collectivite.request"]._cron_update_qos()
+        self.assertTrue(open_request.is_urgent)
+        self.assertFalse(open_request.is_late)
 
     def test_cron_flags_idempotent(self):
         now = fields.Datetime.now()
