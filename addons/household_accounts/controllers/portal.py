@@ -55,7 +55,7 @@ class HouseholdPortal(CustomerPortal):
             )
         return None
 
-    def _household_page(self, household, message=None):
+    def _household_page(self, household, message=None, access_token=None):
         refusal = self._household_refusal(household)
         if refusal:
             return refusal
@@ -71,6 +71,10 @@ class HouseholdPortal(CustomerPortal):
                 )
             ),
             message=message,
+        )
+        # The chatter: messages to and from the town hall (internal notes stay hidden).
+        values = self._get_page_view_values(
+            household, access_token, values, "my_household_history", False
         )
         return request.render("household_accounts.portal_my_household", values)
 
@@ -89,7 +93,7 @@ class HouseholdPortal(CustomerPortal):
         household = request.env["collectivite.household"].browse(household_id)
         if household.has_access("read"):
             household_sudo = household
-        return self._household_page(household_sudo, message)
+        return self._household_page(household_sudo, message, access_token)
 
     @http.route(
         "/my/household/edit",

@@ -44,6 +44,9 @@ class CollectiviteHousehold(models.Model):
     ]
     _order = "id desc"
     _rec_names_search = ["name", "responsible_name"]
+    # Citizens (read access to their own household only) write to the town hall from
+    # the portal chatter.
+    _mail_post_access = "read"
     _state_transitions = {
         "draft": ("valid", "invalid", "archived"),
         "valid": ("invalid", "archived"),

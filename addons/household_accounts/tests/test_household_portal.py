@@ -2,6 +2,7 @@ import json
 
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import HouseholdCaseMixin
 
@@ -248,3 +249,34 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
         )
         self.assertIn("Seul le responsable", response.text)
         self.assertFalse(self.household_a.change_ids)
+
+    def test_portal_messages_only_on_own_household(self):
+        self._login(self.citizen_a)
+        page = self.url_open("/my/household")
+        self.assertIn('data-res_model="collectivite.household"', page.text)
+
+        def post(household):
+            return self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "collectivite.household",
+                    "thread_id": household.id,
+                    "post_data": {
+                        "body": "Bonjour, nous avons déménagé.",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
+                },
+            )
+
+        post(self.household_a)
+        self.assertIn(
+            "nous avons déménagé",
+            " ".join(self.household_a.message_ids.mapped("body")),
+        )
+        with self.assertRaises(JsonRpcException):
+            post(self.household_b)
+        self.assertNotIn(
+            "nous avons déménagé",
+            " ".join(self.household_b.message_ids.mapped("body")),
+        )
