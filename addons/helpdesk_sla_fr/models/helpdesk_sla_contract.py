@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .helpdesk_priority_matrix import IMPACTS
@@ -90,6 +90,27 @@ class HelpdeskSlaContract(models.Model):
         ),
         ("remark_days_positive", "CHECK(remark_days >= 0)", "Remark days cannot be negative."),
     ]
+
+    @api.model
+    @tools.ormcache("team_id")
+    def _contract_ids_of_team(self, team_id):
+        """Active contracts of a team, in order (cached: read at every ticket
+        creation; cleared when contracts change)."""
+        return tuple(self.sudo().search([("team_id", "=", team_id)]).ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"team_id", "active", "sequence", "company_id"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     def _compute_ticket_count(self):
         groups = self.env["helpdesk.ticket"]._read_group(

@@ -397,7 +397,9 @@ class HelpdeskTicket(models.Model):
         if not team_ids:
             return [Contract] * len(vals_list)
         # sudo: requesters (portal) open tickets; only the contract terms are read.
-        contracts = Contract.sudo().search([("team_id", "in", list(team_ids))])
+        contracts = Contract.sudo().browse(
+            [cid for team_id in team_ids for cid in Contract._contract_ids_of_team(team_id)]
+        )
         partner_ids = {vals.get("partner_id") for vals in vals_list if vals.get("partner_id")}
         commercial = {
             partner.id: partner.commercial_partner_id

@@ -95,3 +95,25 @@ class TestSlaContract(SlaCaseMixin, TransactionCase):
         with self.assertRaises(ValidationError):
             calendar.write({"attendance_ids": [(5, 0, 0)]})
         self.assertTrue(calendar.attendance_ids)
+
+    def test_new_contract_applies_at_once(self):
+        """The per-team contract cache is cleared when contracts change."""
+        team = self.env["helpdesk.ticket.team"].create({"name": "Équipe nouvelle"})
+        vals = {"name": "Question", "description": "<p>?</p>", "team_id": team.id}
+        Ticket = self.env["helpdesk.ticket"].with_user(self.agent)
+        self.assertFalse(Ticket.create(dict(vals)).sla_contract_id)
+        contract = (
+            self.env["helpdesk.sla.contract"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Contrat nouveau",
+                    "team_id": team.id,
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "matrix_ids": self._matrix(),
+                }
+            )
+        )
+        self.assertEqual(Ticket.create(dict(vals)).sla_contract_id, contract)
+        contract.with_user(self.manager).write({"active": False})
+        self.assertFalse(Ticket.create(dict(vals)).sla_contract_id)
