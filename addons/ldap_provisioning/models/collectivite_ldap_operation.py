@@ -30,9 +30,9 @@ class CollectiviteLdapOperation(models.Model):
     _order = "id desc"
 
     _state_transitions = {
-        "draft": ("ldap_done", "done", "error"),
+        "draft": ("ldap_done", "done", "error", "cancelled"),
         "ldap_done": ("done", "error"),
-        "error": ("ldap_done", "done"),
+        "error": ("ldap_done", "done", "cancelled"),
     }
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -64,6 +64,7 @@ class CollectiviteLdapOperation(models.Model):
             ("ldap_done", "Directory done"),
             ("done", "Done"),
             ("error", "Error"),
+            ("cancelled", "Cancelled"),
         ],
         default="draft",
         required=True,
@@ -335,12 +336,43 @@ class CollectiviteLdapOperation(models.Model):
         self._check_provisioning_rights()
         results = []
         for operation in self:
-            if operation.state == "done":
+            if operation.state in ("done", "cancelled"):
                 raise UserError(
-                    self.env._("%(operation)s is already done.", operation=operation.display_name)
+                    self.env._(
+                        "%(operation)s is already done or cancelled.",
+                        operation=operation.display_name,
+                    )
                 )
             results.append(operation._execute())
         return all(results)
+
+    def action_cancel(self):
+        """Give up a draft operation or one in error (history is kept).
+
+        A directory step already done is not rolled back: the next
+        synchronisation aligns Odoo with the directory.
+        """
+        self._check_provisioning_rights()
+        for operation in self:
+            if operation.state not in ("draft", "error"):
+                raise UserError(
+                    self.env._(
+                        "Only a draft operation or one in error can be cancelled "
+                        "(%(operation)s is “%(state)s”).",
+                        operation=operation.display_name,
+                        state=operation._state_label(operation.state),
+                    )
+                )
+            if operation.is_ldap_done:
+                operation.message_post(
+                    body=self.env._(
+                        "Cancelled after the directory step: the directory keeps the change, "
+                        "the next synchronisation brings it to Odoo."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        self._set_state("cancelled")
+        return True
 
     def action_retry(self):
         for operation in self:

@@ -63,7 +63,7 @@ class LdapCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.slapd = slapd_helper.Slapd(slapd_helper.free_port(3890, 3899)).start()
+        cls.slapd = slapd_helper.launch(3890, 3899)
         cls.addClassCleanup(cls.slapd.stop)
         cls.slapd.ldapadd(seed_ldif())
         cls.env["res.lang"]._activate_lang("fr_FR")

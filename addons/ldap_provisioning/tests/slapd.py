@@ -9,6 +9,7 @@ tests check the directory with the same tools an administrator uses.
 
 import base64
 import os
+import random
 import shutil
 import signal
 import socket
@@ -49,6 +50,39 @@ index member eq
 def is_available():
     """Whether slapd and the ldap-utils are installed on this machine."""
     return all(shutil.which(tool) for tool in ("slapd", "slaptest", "slappasswd", "ldapadd"))
+
+
+def launch(first=3890, last=3899, tls=False):
+    """A started server on free loopback ports of [first, last].
+
+    Ports are tried in random order, so that two test runs sharing the range
+    (another checkout's ``make test``) rarely collide; a port taken between the
+    check and the start is skipped.
+    """
+    ports = list(range(first, last + 1))
+    random.shuffle(ports)
+    errors = []
+    for port in ports:
+        tls_port = None
+        if tls:
+            others = [p for p in ports if p != port and _is_free(p)]
+            if not others:
+                continue
+            tls_port = others[0]
+        if not _is_free(port):
+            continue
+        server = Slapd(port, tls_port=tls_port)
+        try:
+            return server.start(attempts=1)
+        except RuntimeError as error:
+            errors.append(str(error))
+            server.stop()
+    raise RuntimeError(f"No slapd could start on ports {first}-{last}: {errors}")
+
+
+def _is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def free_port(first, last):
@@ -174,7 +208,7 @@ class Slapd:
             f"TLSCACertificateFile {cert}\nTLSCertificateFile {cert}\nTLSCertificateKeyFile {key}\n"
         )
 
-    def start(self):
+    def start(self, attempts=20):
         self.tmp = tempfile.mkdtemp(prefix="collectivite-slapd-")
         os.mkdir(os.path.join(self.tmp, "data"))
         rootpw = subprocess.check_output(["slappasswd", "-s", ROOT_PASSWORD], text=True).strip()
@@ -195,12 +229,12 @@ class Slapd:
         subprocess.run(
             ["slaptest", "-f", self.conf, "-u"], check=True, capture_output=True, text=True
         )
-        self.resume()
+        self.resume(attempts)
         return self
 
-    def resume(self):
+    def resume(self, attempts=20):
         """Start (again) the server on its configuration and data."""
-        for _attempt in range(20):
+        for _attempt in range(attempts):
             started = subprocess.run(
                 ["slapd", "-f", self.conf, "-h", self._listen()],
                 check=False,
@@ -210,7 +244,8 @@ class Slapd:
             if started.returncode == 0:
                 break
             # The port of a server just stopped may still be held for a moment.
-            time.sleep(0.25)
+            if attempts > 1:
+                time.sleep(0.25)
         else:
             raise RuntimeError(f"slapd did not start on {self._listen()}: {started.stderr}")
         pidfile = os.path.join(self.tmp, "slapd.pid")

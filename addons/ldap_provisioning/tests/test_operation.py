@@ -299,3 +299,39 @@ class TestOperation(LdapCase):
         self.assertEqual(operation.ldap_uid, "claire.bernard")
         operation.action_retry()
         self.assertEqual(self.users("claire.bernard").name, "Claire Bernard-Lefort")
+
+    def test_cancel(self):
+        operation = self._create_agent()
+        self.slapd.pause()
+        try:
+            operation.action_execute()
+        finally:
+            self.slapd.resume()
+        self.assertEqual(operation.state, "error")
+        operation.action_cancel()
+        self.assertEqual(operation.state, "cancelled")
+        with self.assertRaises(UserError):
+            operation.action_retry()
+        with self.assertRaises(UserError):
+            operation.action_execute()
+        self.assertFalse(self.users("claire.bernard"))
+        done = self._create_agent(uid="luc.perrin")
+        done.action_execute()
+        with self.assertRaises(UserError):
+            done.action_cancel()
+        self.assertEqual(done.state, "done")
+
+    def test_retry_selected_operations_from_the_list(self):
+        first, second = self._create_agent(), self._create_agent(uid="luc.perrin")
+        self.slapd.pause()
+        try:
+            (first | second).action_execute()
+        finally:
+            self.slapd.resume()
+        self.assertEqual((first | second).mapped("state"), ["error", "error"])
+        action = self.env.ref("ldap_provisioning.collectivite_ldap_operation_action_retry")
+        action.with_user(self.referential_admin).with_context(
+            active_model=first._name, active_ids=(first | second).ids, lang="fr_FR"
+        ).run()
+        self.assertEqual((first | second).mapped("state"), ["done", "done"])
+        self.assertEqual(len(self.users("claire.bernard", "luc.perrin")), 2)

@@ -13,9 +13,7 @@ class TestTls(LdapCase):
         # LdapCase starts a plain server; this class needs one with TLS.
         super().setUpClass()
         cls.slapd.stop()
-        port = slapd_helper.free_port(3890, 3899)
-        cls.slapd = slapd_helper.Slapd(port, tls_port=slapd_helper.free_port(port + 1, 3899))
-        cls.slapd.start()
+        cls.slapd = slapd_helper.launch(3890, 3899, tls=True)
         cls.addClassCleanup(cls.slapd.stop)
         cls.slapd.ldapadd(seed_ldif())
         cls.config.write(
