@@ -170,6 +170,16 @@ class CollectiviteRequest(models.Model):
         super().init()
         cr, table = self.env.cr, self._table
         cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 80)", SQL.identifier(table)))
+        # Finer statistics on the names searched with ``ilike``: the planner then
+        # sees how rare a name is and takes the trigram index.
+        for column in ("name", "requester_name", "subject_name"):
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s ALTER COLUMN %s SET STATISTICS 1000",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                )
+            )
         open_states = ", ".join(f"'{state}'" for state in OPEN_STATES)
         for name, columns in (
             ("state_submitted", ["state", "date_submitted", "id"]),
@@ -598,10 +608,10 @@ class CollectiviteRequest(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE %(table)s SET is_late = TRUE, is_urgent = TRUE, write_date = %(now)s
-                    WHERE id IN (SELECT id FROM %(table)s
+                    WHERE id = ANY(ARRAY(SELECT id FROM %(table)s
                                   WHERE is_late IS NOT TRUE AND state IN %(open)s
                                     AND date_qos_deadline <= %(now)s
-                                  LIMIT %(limit)s)""",
+                                  LIMIT %(limit)s))""",
                 table=table,
                 now=now,
                 open=open_states,
@@ -612,14 +622,14 @@ class CollectiviteRequest(models.Model):
         self.env.cr.execute(
             SQL(
                 """UPDATE %(table)s SET is_urgent = TRUE, write_date = %(now)s
-                    WHERE id IN (SELECT id FROM %(table)s
+                    WHERE id = ANY(ARRAY(SELECT id FROM %(table)s
                                   WHERE is_urgent IS NOT TRUE AND state IN %(open)s
                                     AND date_qos_alert <= %(now)s
                                   UNION
                                  SELECT id FROM %(table)s
                                   WHERE is_urgent IS NOT TRUE AND state IN %(open)s
                                     AND date_legal_alert <= %(now)s
-                                  LIMIT %(limit)s)""",
+                                  LIMIT %(limit)s))""",
                 table=table,
                 now=now,
                 open=open_states,

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import TeleserviceCommon
 
@@ -117,3 +117,39 @@ class TestQualityOfService(TeleserviceCommon):
                 ]
             ),
         )
+
+    def test_statistics_pivot(self):
+        for _index in range(3):
+            self._request()
+        domain = [("is_manageable", "=", True), ("teleservice_id", "=", self.teleservice.id)]
+        groups = (
+            self.env["collectivite.request"]
+            .with_user(self.user_manage)
+            .read_group(
+                domain,
+                ["__count"],
+                ["teleservice_id", "date_submitted:month", "state"],
+                lazy=False,
+            )
+        )
+        self.assertEqual(sum(group["__count"] for group in groups), 3)
+        self.assertEqual(groups[0]["state"], "pending")
+        nothing = (
+            self.env["collectivite.request"]
+            .with_user(self.user_read)
+            .read_group(domain, ["__count"], ["state"], lazy=False)
+        )
+        self.assertFalse(nothing)
+
+    def test_settings(self):
+        admin = self.env.ref("base.user_admin")
+        form = Form(self.env["res.config.settings"].with_user(admin))
+        self.assertEqual(form.teleservice_qos_delay_days, 10)
+        form.teleservice_qos_delay_days = 12
+        form.teleservice_lock_minutes = 45
+        form.teleservice_qos_digest_mode = "summary"
+        form.save().execute()
+        params = self.env["ir.config_parameter"]
+        self.assertEqual(params.get_param("teleservice_requests.qos_delay_days"), "12")
+        self.assertEqual(params.get_param("teleservice_requests.lock_minutes"), "45")
+        self.assertEqual(self.env["collectivite.teleservice"]._qos_defaults(), (12, 3))
