@@ -35,7 +35,7 @@ class CollectiviteLdapOperation(models.Model):
         "error": ("ldap_done", "done", "cancelled"),
     }
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", search="_search_name")
     ldap_config_id = fields.Many2one(
         "res.company.ldap",
         string="Directory",
@@ -183,6 +183,21 @@ class CollectiviteLdapOperation(models.Model):
             [("is_provisioning", "=", True), ("company", "=", self.env.company.id)], limit=1
         )
 
+    def _search_name(self, operator, value):
+        if operator not in ("ilike", "=", "like", "=ilike", "not ilike", "!="):
+            return NotImplemented
+        domain = [
+            "|",
+            "|",
+            ("ldap_uid", operator, value),
+            ("place_code", operator, value),
+            ("place_name", operator, value),
+        ]
+        if operator in ("not ilike", "!="):
+            domain = ["&", "&", *domain[2:]]
+        return domain
+
+    @api.depends_context("lang")
     @api.depends("target", "operation_type", "ldap_uid", "place_code", "user_id", "school_id")
     def _compute_name(self):
         operations = dict(self._fields["operation_type"]._description_selection(self.env))

@@ -7,12 +7,26 @@ from ldap.filter import filter_format
 
 from odoo import api, fields, models, tools
 from odoo.fields import Command
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.auth_ldap.models.res_company_ldap import LDAPWrapper
 
 from ..ldap_utils import DirectoryError, all_values, first_value, normalize_dn
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+# LDAP groups of a new provisioning directory, their label and the Odoo group they give.
+DEFAULT_MAPPINGS = [
+    (
+        "referentiel-admin",
+        _lt("Referential administrator"),
+        "ldap_provisioning.group_referential_admin",
+    ),
+    ("eprocedures-admin", _lt("Administrator"), "collectivite_base.collectivite_group_admin"),
+    ("manager", _lt("Manager"), "collectivite_base.collectivite_group_manager"),
+    ("contributeur", _lt("Contributor"), "collectivite_base.collectivite_group_agent"),
+]
 
 PERSON_ATTRIBUTES = ["uid", "cn", "givenName", "sn", "mail", "telephoneNumber", "departmentNumber"]
 SCHOOL_ATTRIBUTES = [
@@ -40,14 +54,12 @@ class ResCompanyLdap(models.Model):
 
     _name = "res.company.ldap"
     _inherit = ["res.company.ldap", "mail.thread"]
+    _rec_names_search = ["company.name", "ldap_server"]
 
     # The bind password is stored by auth_ldap in its own column; only system
     # administrators may read it (never tracked, logged or posted).
     ldap_password = fields.Char(groups="base.group_system")
     company = fields.Many2one(index=True)
-    name = fields.Char(
-        compute="_compute_name", string="Directory", help="Company and server of the directory."
-    )
     is_provisioning = fields.Boolean(
         string="Provisioning directory",
         help="Agents, groups, schools and leisure centres of the company are provisioned "
@@ -134,9 +146,14 @@ class ResCompanyLdap(models.Model):
         ),
     ]
 
-    def _compute_name(self):
+    @api.depends("company", "ldap_server", "ldap_server_port")
+    def _compute_display_name(self):
         for config in self:
-            config.name = "%s (%s)" % (config.company.name or "", config.ldap_server or "")
+            config.display_name = "%s (%s:%s)" % (
+                config.company.name or "",
+                config.ldap_server or "",
+                config.ldap_server_port or "",
+            )
 
     def _compute_user_count(self):
         counts = dict(
@@ -161,24 +178,7 @@ class ResCompanyLdap(models.Model):
     @api.model
     def _default_mapping_values(self):
         """LDAP groups of a new provisioning directory and the Odoo groups they give."""
-        return [
-            (
-                "referentiel-admin",
-                self.env._("Referential administrator"),
-                "ldap_provisioning.group_referential_admin",
-            ),
-            (
-                "eprocedures-admin",
-                self.env._("Administrator"),
-                "collectivite_base.collectivite_group_admin",
-            ),
-            ("manager", self.env._("Manager"), "collectivite_base.collectivite_group_manager"),
-            (
-                "contributeur",
-                self.env._("Contributor"),
-                "collectivite_base.collectivite_group_agent",
-            ),
-        ]
+        return DEFAULT_MAPPINGS
 
     def _default_mappings_values(self):
         self.ensure_one()
@@ -187,28 +187,43 @@ class ResCompanyLdap(models.Model):
                 "ldap_config_id": self.id,
                 "sequence": sequence,
                 "ldap_group_cn": cn,
-                "name": label,
+                "name": label._translate("en_US"),
                 "group_ids": [Command.set(self.env.ref(xmlid).ids)],
             }
             for sequence, (cn, label, xmlid) in enumerate(self._default_mapping_values())
         ]
 
     def _create_default_mappings(self):
+        """Create the default mapping, labelled in every installed language."""
         values = [v for config in self for v in config._default_mappings_values()]
-        return self.env["collectivite.ldap.group.mapping"].create(values)
+        mappings = self.env["collectivite.ldap.group.mapping"].with_context(lang="en_US")
+        mappings = mappings.create(values)
+        self._translate_default_mappings(mappings)
+        return mappings
+
+    def _translate_default_mappings(self, mappings):
+        labels = {cn: label for cn, label, _xmlid in self._default_mapping_values()}
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        for mapping in mappings:
+            label = labels.get(mapping.ldap_group_cn)
+            if label and langs:
+                mapping.update_field_translations(
+                    "name", {code: label._translate(code) for code in langs}
+                )
 
     def action_create_default_mappings(self):
         """Add the default LDAP groups missing from the mapping."""
         Mapping = self.env["collectivite.ldap.group.mapping"]
         for config in self:
             known = set(config.group_mapping_ids.mapped("ldap_group_cn"))
-            Mapping.create(
+            mappings = Mapping.with_context(lang="en_US").create(
                 [
                     values
                     for values in config._default_mappings_values()
                     if values["ldap_group_cn"] not in known
                 ]
             )
+            self._translate_default_mappings(mappings)
         return True
 
     def _map_ldap_attributes(self, conf, login, ldap_entry):

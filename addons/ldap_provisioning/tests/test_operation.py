@@ -33,6 +33,11 @@ class TestOperation(LdapCase):
 
     def test_create_agent_round_trip(self):
         operation = self._create_agent()
+        self.assertEqual(operation.display_name, "Création\u00a0: agent claire.bernard")
+        self.assertEqual(
+            self.env["collectivite.ldap.operation"].search([("name", "ilike", "claire.ber")]),
+            operation,
+        )
         self.assertTrue(operation.action_execute())
         self.assertEqual(operation.state, "done")
         self.assertTrue(operation.is_ldap_done and operation.is_odoo_done)

@@ -60,3 +60,15 @@ class TestViews(LdapCase):
         form = Form(self.config, view="ldap_provisioning.res_company_ldap_view_form")
         self.assertTrue(form.is_provisioning)
         self.assertEqual(len(form.group_mapping_ids), 4)
+        # Default labels exist in every installed language; the directory shows its company.
+        labels = self.config.with_context(lang="fr_FR").group_mapping_ids.mapped("name")
+        self.assertIn("Administrateur du référentiel", labels)
+        self.assertIn("Contributeur", labels)
+        self.assertIn(
+            "Contributor", self.config.with_context(lang="en_US").group_mapping_ids.mapped("name")
+        )
+        self.assertEqual(
+            self.config.display_name, "%s (127.0.0.1:%s)" % (self.company.name, self.slapd.port)
+        )
+        found = self.env["res.company.ldap"].name_search(self.company.name)
+        self.assertIn(self.config.id, [config_id for config_id, _name in found])
