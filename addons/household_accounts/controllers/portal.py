@@ -45,7 +45,9 @@ class HouseholdPortal(CustomerPortal):
                 "household_accounts.portal_household_missing",
                 self._prepare_portal_layout_values(),
             )
-        if not household.is_active:
+        # The user's own household (or one opened with its token): only its active flag
+        # is read, to say why the page is refused; the record rule hides the rest.
+        if not household.sudo().is_active:  # sudo: active flag only, see above
             return request.render(
                 "household_accounts.portal_household_inactive",
                 dict(self._prepare_portal_layout_values(), household=household),

@@ -430,13 +430,8 @@ class CollectiviteHousehold(models.Model):
             raise UserError(self.env._("%(person)s already has an account.", person=partner.name))
         # Agents have no right on users: the invitation is limited to this household's
         # responsible, which the agent may change (checked above).
-        wizard = (
-            self.env["portal.wizard"]
-            .sudo()
-            .create(  # sudo: checked agent on household
-                {"partner_ids": [Command.link(partner.id)]}
-            )
-        )
+        Wizard = self.env["portal.wizard"].sudo()  # sudo: agent allowed to write this household
+        wizard = Wizard.create({"partner_ids": [Command.link(partner.id)]})
         wizard.user_ids.action_grant_access()
         self.message_post(
             body=self.env._("Portal invitation sent to %(person)s.", person=partner.name),
@@ -475,7 +470,7 @@ class CollectiviteHousehold(models.Model):
             raise AccessError(
                 self.env._("Only the responsible adult of the household can change it.")
             )
-        if not self.is_active:
+        if not self.sudo().is_active:  # sudo: own household (checked above), hidden if inactive
             raise UserError(
                 self.env._(
                     "Your household account is inactive: contact your town hall to reactivate it."

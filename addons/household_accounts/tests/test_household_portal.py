@@ -197,6 +197,19 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
                 self.assertEqual(response.status_code, 403)
                 self.assertIn("inactif", response.text)
         self.assertNotIn("Zoé", self.url_open("/my/household").text)
+        # Nor through JSON-RPC, nor by posting a change.
+        for model, ids in (
+            ("collectivite.household", self.household_a.ids),
+            ("res.partner", self.child_a.ids),
+        ):
+            with self.subTest(model=model):
+                self.assertIn("error", self._call_kw(model, "read", [ids, ["name"]]))
+        response = self._post(
+            "/my/household/edit",
+            {"street": "rue Neuve", "zip": "95300", "city": "Pontoise", "contact_channel": "sms"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(self.household_a.change_ids)
 
     def test_forged_member_values_are_refused(self):
         household, citizen = self.create_citizen("Élise", "Vidal", "h_citizen_e", "draft")
