@@ -340,3 +340,22 @@ class TestOperation(LdapCase):
         ).run()
         self.assertEqual((first | second).mapped("state"), ["done", "done"])
         self.assertEqual(len(self.users("claire.bernard", "luc.perrin")), 2)
+
+    def test_missing_ldap_group_is_created(self):
+        mapping = self.env["collectivite.ldap.group.mapping"].create(
+            {
+                "ldap_config_id": self.config.id,
+                "ldap_group_cn": "agents-voirie",
+                "name": "Agents de la voirie",
+                "group_ids": [(6, 0, self.group_agent.ids)],
+            }
+        )
+        operation = self._create_agent(group_mapping_ids=[mapping.id])
+        operation.action_execute()
+        self.assertEqual(operation.state, "done")
+        self.assertEqual(self.member_uids("agents-voirie"), {"claire.bernard"})
+        # Disabling empties the group; groupOfNames keeps itself as a placeholder member.
+        user = self.users("claire.bernard")
+        self._operation(target="agent", operation_type="disable", user_id=user.id).action_execute()
+        self.assertEqual(self.member_uids("agents-voirie"), set())
+        self.assertFalse(user.active)
