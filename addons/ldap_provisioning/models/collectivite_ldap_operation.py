@@ -386,6 +386,7 @@ class CollectiviteLdapOperation(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+        self.sudo().password_hash = False  # sudo: system-only field, never kept
         self._set_state("cancelled")
         return True
 

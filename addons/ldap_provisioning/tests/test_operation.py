@@ -313,8 +313,10 @@ class TestOperation(LdapCase):
         finally:
             self.slapd.resume()
         self.assertEqual(operation.state, "error")
+        self.assertTrue(operation.sudo().password_hash)
         operation.action_cancel()
         self.assertEqual(operation.state, "cancelled")
+        self.assertFalse(operation.sudo().password_hash)
         with self.assertRaises(UserError):
             operation.action_retry()
         with self.assertRaises(UserError):
