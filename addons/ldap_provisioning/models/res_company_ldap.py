@@ -4,6 +4,7 @@ import logging
 import ldap
 from ldap.controls import SimplePagedResultsControl
 from ldap.filter import filter_format
+from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.fields import Command
@@ -891,7 +892,7 @@ class ResCompanyLdap(models.Model):
         admins = self.env.ref("ldap_provisioning.group_referential_admin").users
         admins |= self.env.ref("base.group_system").users
         admins = admins.filtered(lambda u: not u.share and self.company in u.company_ids)
-        body = "\n".join([message, *report[:50]])
+        body = Markup("<br/>").join([message, *report[:50]])  # each line escaped
         self.message_post(
             body=body,
             subject=self.env._("LDAP synchronisation of %(company)s", company=self.company.name),
