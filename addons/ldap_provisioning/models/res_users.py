@@ -43,3 +43,13 @@ class ResUsers(models.Model):
             user_id=self.id,
             ldap_config_id=self.ldap_config_id.id,
         )
+
+    def action_ldap_operations(self):
+        """The directory operations of this agent (history)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ldap_provisioning.collectivite_ldap_operation_action"
+        )
+        action["domain"] = [("user_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -110,6 +110,10 @@ class TestOperation(LdapCase):
         self.assertTrue(self.slapd.ldapsearch(f"uid=claire.bernard,{PEOPLE_BASE}"))
         self.assertTrue(user.exists())
         self.assertFalse(user.active)
+        # The agent's history lists both operations.
+        history = user.with_user(self.referential_admin).action_ldap_operations()
+        operations = self.env["collectivite.ldap.operation"].search(history["domain"])
+        self.assertEqual(operations.mapped("operation_type"), ["disable", "create"])
         # A synchronisation agrees: the agent stays archived.
         self.sync()
         self.assertFalse(user.active)
