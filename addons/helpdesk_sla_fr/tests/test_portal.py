@@ -1,4 +1,6 @@
-from odoo import http
+from datetime import timedelta
+
+from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
 from .common import SlaCaseMixin, paris
@@ -102,3 +104,45 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         self.assertIn("Rose Référente", response.text)
         self.assertIn("Question sur un dossier", response.text)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
+
+    def _closed_ticket(self, days_ago):
+        stage_done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.ticket.with_user(self.agent).write({"stage_id": stage_done.id})
+        closed = fields.Datetime.now() - timedelta(days=days_ago)
+        self.ticket.with_context(sla_internal=True).write({"closed_date": closed})
+
+    def test_requester_rates_within_days(self):
+        self._closed_ticket(days_ago=3)
+        self.authenticate("test.requester1@example.org", "test.requester1@example.org")
+        page = self.url_open(f"/my/ticket/{self.ticket.id}")
+        self.assertIn('name="rating"', page.text)
+        response = self.url_open(
+            f"/my/ticket/{self.ticket.id}/remark",
+            data={"csrf_token": http.Request.csrf_token(self), "rating": "4", "remark": "Merci"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.ticket.sla_rating, "4")
+        self.assertEqual(self.ticket.sla_remark, "Merci")
+
+    def test_requester_rating_too_late_refused(self):
+        self._closed_ticket(days_ago=9)
+        self.authenticate("test.requester1@example.org", "test.requester1@example.org")
+        page = self.url_open(f"/my/ticket/{self.ticket.id}")
+        self.assertNotIn('name="rating"', page.text)
+        response = self.url_open(
+            f"/my/ticket/{self.ticket.id}/remark",
+            data={"csrf_token": http.Request.csrf_token(self), "rating": "1", "remark": "Tard"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("8", response.text)
+        self.assertIn("sla_remark", response.text)
+        self.assertFalse(self.ticket.sla_rating)
+
+    def test_other_requester_cannot_rate(self):
+        self._closed_ticket(days_ago=1)
+        self.authenticate("test.requester2@example.org", "test.requester2@example.org")
+        self.url_open(
+            f"/my/ticket/{self.ticket.id}/remark",
+            data={"csrf_token": http.Request.csrf_token(self), "rating": "1"},
+        )
+        self.assertFalse(self.ticket.sla_rating)
