@@ -905,10 +905,10 @@ class CollectiviteRequest(models.Model):
         }
         Justificatif = self.env["collectivite.justificatif"]
         for index, path in enumerate(paths.values()):
-            citizen = citizens[index % len(citizens)]
+            citizen = citizens[(index // 2) % len(citizens)]
             household = citizen.household_id
             if household and index % 2:
-                teleservice = household_teleservices[index % 2]
+                teleservice = household_teleservices[(index // 2) % 2]
             else:
                 teleservice = teleservices[index % len(teleservices)]
             if teleservice.needs_household and not household:
@@ -954,7 +954,7 @@ class CollectiviteRequest(models.Model):
             late.write({"date_submitted": fields.Datetime.now() - timedelta(days=40)})
         urgent = self.search([("state", "=", "in_progress")], limit=1)
         if urgent:
-            urgent.write({"date_submitted": fields.Datetime.now() - timedelta(days=9)})
+            urgent.write({"date_submitted": fields.Datetime.now() - timedelta(days=13)})
         self._cron_update_qos()
 
     def _demo_fill_values(self):
