@@ -6,11 +6,7 @@ Data are generated in SQL (``INSERT ... SELECT generate_series``): at scale 1,
 of those are due (at risk or past their deadline); a requester owns 40 of them.
 """
 
-import http.cookiejar
-import re
 import time
-import urllib.parse
-import urllib.request
 
 NAME = "helpdesk"
 ADDONS = ("helpdesk_sla_fr",)
@@ -321,21 +317,10 @@ def run(bench):
         env.cr.rollback()
 
     # 5. A requester's /my/tickets page over HTTP.
-    base = bench.server_url()
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/web/login", timeout=30) as response:
-        page = response.read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"login": REQUESTER_LOGIN, "password": REQUESTER_PASSWORD, "csrf_token": token}
-    ).encode()
-    with opener.open(f"{base}/web/login", data=data, timeout=30) as response:
-        response.read()
+    get = bench.http_login(REQUESTER_LOGIN, REQUESTER_PASSWORD)
 
     def my_home():
-        with opener.open(f"{base}/my", timeout=30) as response:
-            response.read()
+        get("/my")
 
     bench.measure(
         "helpdesk: requester /my home (HTTP, page floor)",
@@ -346,10 +331,8 @@ def run(bench):
     )
 
     def my_tickets():
-        with opener.open(f"{base}/my/tickets", timeout=30) as response:
-            body = response.read()
-            if b"B1" not in body:
-                raise RuntimeError("The requester's tickets are not listed.")
+        if b"B1" not in get("/my/tickets"):
+            raise RuntimeError("The requester's tickets are not listed.")
 
     bench.measure(
         "helpdesk: requester /my/tickets (HTTP)",

@@ -9,11 +9,7 @@ from the household sequence, which is moved past them. Idempotent: a second run
 tops the households up to the wanted size.
 """
 
-import http.cookiejar
-import re
 import time
-import urllib.parse
-import urllib.request
 
 NAME = "household"
 ADDONS = ("household_accounts",)
@@ -346,23 +342,11 @@ def run(bench):
             )
 
     # 5. The citizen's "Mon foyer" page over HTTP.
-    base = bench.server_url()
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/web/login", timeout=30) as response:
-        page = response.read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"login": CITIZEN_LOGIN, "password": CITIZEN_PASSWORD, "csrf_token": token}
-    ).encode()
-    with opener.open(f"{base}/web/login", data=data, timeout=30) as response:
-        response.read()
+    get = bench.http_login(CITIZEN_LOGIN, CITIZEN_PASSWORD)
 
     def my_household():
-        with opener.open(f"{base}/my/household", timeout=30) as response:
-            body = response.read()
-            if b"o_household_members" not in body:
-                raise RuntimeError("The citizen's household page did not show.")
+        if b"o_household_members" not in get("/my/household"):
+            raise RuntimeError("The citizen's household page did not show.")
 
     start = time.perf_counter()
     my_household()

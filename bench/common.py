@@ -3,11 +3,14 @@ timings (p50 / p95 over repeated runs), an HTTP server for portal scenarios,
 and the results table."""
 
 import contextlib
+import http.cookiejar
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -111,6 +114,26 @@ class Bench:
             else:
                 raise RuntimeError("The bench HTTP server did not start.")
         return f"http://127.0.0.1:{self.http_port}"
+
+    def http_login(self, login, password):
+        """Log ``login`` in on the bench server; return ``get(path) -> bytes``."""
+        base = self.server_url()
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(f"{base}/web/login", timeout=30) as response:
+            page = response.read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"login": login, "password": password, "csrf_token": token}
+        ).encode()
+        with opener.open(f"{base}/web/login", data=data, timeout=30) as response:
+            response.read()
+
+        def get(path):
+            with opener.open(f"{base}{path}", timeout=30) as response:
+                return response.read()
+
+        return get
 
     def close(self):
         if self._server is not None:
