@@ -2,8 +2,9 @@ import re
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import single_email_re
 from odoo.tools.sql import create_index
+
+from odoo.addons.collectivite_base.tools import email_error
 
 ZIP_RE = re.compile(r"^\d{5}$")
 
@@ -274,14 +275,9 @@ class CollectiviteHousehold(models.Model):
                     zip=zip_code,
                 )
             )
-        email = (values.get("email") or "").strip()
-        if email and not single_email_re.match(email):
-            errors.append(
-                self.env._(
-                    "The email address “%(email)s” is not valid (for example name@example.org).",
-                    email=email,
-                )
-            )
+        email_message = email_error(self.env, values.get("email"))
+        if email_message:
+            errors.append(email_message)
         return errors
 
     @api.constrains(*REQUIRED_HOUSEHOLD_FIELDS, "email")

@@ -4,7 +4,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date, single_email_re
+from odoo.tools import format_date
+
+from odoo.addons.collectivite_base.tools import email_error
 
 # What a citizen may declare about a member from the portal.
 PORTAL_MEMBER_FIELDS = (
@@ -129,14 +131,9 @@ class ResPartner(models.Model):
                     date=format_date(self.env, birthdate),
                 )
             )
-        email = (values.get("email") or "").strip()
-        if email and not single_email_re.match(email):
-            errors.append(
-                self.env._(
-                    "The email address “%(email)s” is not valid (for example name@example.org).",
-                    email=email,
-                )
-            )
+        email_message = email_error(self.env, values.get("email"))
+        if email_message:
+            errors.append(email_message)
         return errors
 
     @api.model
