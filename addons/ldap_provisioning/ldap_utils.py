@@ -17,6 +17,10 @@ class DirectoryError(UserError):
     """
 
 
+class SyncBusy(UserError):
+    """Another synchronisation of the same directory is running right now."""
+
+
 def normalize_dn(dn):
     """A canonical, case-insensitive form of a DN, to compare members and entries."""
     if not dn:

@@ -2,6 +2,7 @@ import contextlib
 import logging
 
 import ldap
+import psycopg2.errors
 from ldap.controls import SimplePagedResultsControl
 from ldap.filter import filter_format
 from markupsafe import Markup
@@ -12,7 +13,7 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.auth_ldap.models.res_company_ldap import LDAPWrapper
 
-from ..ldap_utils import DirectoryError, all_values, first_value, normalize_dn
+from ..ldap_utils import DirectoryError, SyncBusy, all_values, first_value, normalize_dn
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -803,6 +804,7 @@ class ResCompanyLdap(models.Model):
         :raise DirectoryError: unreachable directory, bind refused...
         """
         self.ensure_one()
+        self._sync_lock()
         conf = self._provisioning_conf()
         fetched = self._sync_fetch(conf)
         report = list(fetched["report"])
@@ -851,6 +853,21 @@ class ResCompanyLdap(models.Model):
         )
         self._sync_record(fetched, safety, report, summary, changed=bool(done or new_groups))
         return {"done": done, "remaining": 0, "report": report}
+
+    def _sync_lock(self):
+        """Lock this directory for the transaction; refuse if another sync holds it."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM res_company_ldap WHERE id = %s FOR UPDATE NOWAIT", [self.id]
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise SyncBusy(
+                self.env._(
+                    "A synchronisation of the directory of %(company)s is already running.",
+                    company=self.company.name,
+                )
+            ) from None
 
     def _sync_record(self, fetched, safety, report, summary, changed):
         """Store the result of a finished synchronisation; notify when needed.
@@ -909,6 +926,9 @@ class ResCompanyLdap(models.Model):
                     step = config._sync_directory()
                     if not step["remaining"]:
                         break
+            except SyncBusy as error:
+                results.append(str(error))
+                continue
             except DirectoryError as error:
                 config._sync_failed(str(error))
                 results.append(str(error))
@@ -947,6 +967,9 @@ class ResCompanyLdap(models.Model):
         for config in configs:
             try:
                 step = config._sync_directory(limit=config.sync_batch_size or None)
+            except SyncBusy as error:
+                _logger.info("%s", error)  # the running synchronisation goes on
+                continue
             except DirectoryError as error:
                 config._sync_failed(str(error))
                 continue

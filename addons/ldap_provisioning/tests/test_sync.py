@@ -1,6 +1,7 @@
+from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 
-from ..ldap_utils import DirectoryError
+from ..ldap_utils import DirectoryError, SyncBusy
 from .common import GROUPS_BASE, PEOPLE_BASE, LdapCase, seed_ldif
 
 
@@ -343,3 +344,40 @@ member: cn=eprocedures-admin,{GROUPS_BASE}
         self.assertEqual(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
         )
+
+    def test_concurrent_sync_is_refused(self):
+        """While another transaction synchronises a directory, a second run stops at
+        once (no wait, no failure recorded) and the scheduled action skips it."""
+        # Never hang the suite: a wait on a lock fails after a few seconds instead.
+        self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
+        other = db_connect(self.env.cr.dbname).cursor()
+        created = None
+        try:
+            other.execute("SELECT id FROM res_company_ldap ORDER BY id LIMIT 1")
+            row = other.fetchone()
+            if not row:  # a database without demo data: a committed directory is needed
+                other.execute(
+                    """INSERT INTO res_company_ldap (company, ldap_server, ldap_server_port,
+                           ldap_filter, ldap_base, ldap_people_filter, disable_mode, sequence,
+                           is_provisioning)
+                       VALUES (%s, '127.0.0.1', 389, '(uid=%%s)', 'dc=example',
+                               '(objectClass=inetOrgPerson)', 'groups', 99, TRUE) RETURNING id""",
+                    [self.company.id],
+                )
+                row = created = other.fetchone()
+                other.commit()
+            other.execute("SELECT id FROM res_company_ldap WHERE id = %s FOR UPDATE", row)
+            locked = self.env["res.company.ldap"].browse(row[0])
+            state = locked.last_sync_state
+            with self.assertRaises(SyncBusy):
+                locked._sync_directory()
+            self.env["res.company.ldap"]._cron_sync_directory()
+            self.assertEqual(locked.last_sync_state, state)
+            # The other directories were synchronised.
+            self.assertEqual(self.config.last_sync_state, "done")
+        finally:
+            other.rollback()
+            if created:
+                other.execute("DELETE FROM res_company_ldap WHERE id = %s", created)
+                other.commit()
+            other.close()
