@@ -34,7 +34,7 @@ demo: check-odoo deps
 		echo "Creating $(DB_DEMO) with $(ADDONS) and French demo data..."; \
 		$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_DEMO) -i $(ADDONS) --load-language=fr_FR --stop-after-init --log-level=warn; \
 	fi
-	@bash tools/demo_logins.sh $(HTTP_PORT)
+	@bash tools/demo_logins.sh $(HTTP_PORT) $(DB_DEMO)
 	$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_DEMO) --db-filter='^$(DB_DEMO)$$' --http-port=$(HTTP_PORT)
 
 test: check-odoo deps

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints the demo logins (defined in the addons' demo data).
 port=${1:-8069}
+database=${2:-collectivite_demo}
 cat <<MSG
 
-  Démo collectivite-odoo : http://localhost:${port}  (base collectivite_demo)
+  Démo collectivite-odoo : http://localhost:${port}  (base ${database})
 
   Rôle                          Identifiant                    Mot de passe
   Administrateur                admin                          admin
