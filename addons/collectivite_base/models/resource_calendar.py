@@ -29,6 +29,9 @@ HOLIDAY_YEARS_AHEAD = 2
 HOLIDAY_YEARS_BEHIND = 1
 # Calendars handled by one run of the yearly cron.
 CRON_BATCH_SIZE = 50
+# Key of the working-time tables of the current transaction in the cursor's
+# post-commit data, which the cursor clears at every commit and rollback.
+WORKING_TIME_TABLES_KEY = "collectivite_base.working_time_tables"
 # Moselle (57), Bas-Rhin (67) and Haut-Rhin (68) share the local-law days (Good
 # Friday, 26 December); the ``holidays`` package knows them under "57".
 ALSACE_MOSELLE_SUBDIVISION = "57"
@@ -85,13 +88,55 @@ class ResourceCalendar(models.Model):
     # ------------------------------------------------------------------
     # working-time service
     # ------------------------------------------------------------------
-    def _working_time_table(self):
+    def _working_time_table(self, first_us=None):
+        """The :class:`WorkingTimeTable` of this calendar for the current transaction.
+
+        The table is built once per calendar and transaction and reused by the
+        next computations of the same transaction, growing as they need; it is
+        dropped at commit and rollback, and whenever a calendar, an attendance or
+        a leave is created, modified or deleted (``_invalidate_working_time_tables``).
+        A table built from a later date than ``first_us`` (naive UTC microseconds)
+        is replaced. The access to the calendar is checked at every call.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if not isinstance(self.id, int):
+            return self._new_working_time_table()
+        tables = self.env.cr.postcommit.data.setdefault(WORKING_TIME_TABLES_KEY, {})
+        table = tables.get(self.id)
+        if table is None or (first_us is not None and not table.starts_before(first_us)):
+            table = tables[self.id] = self._new_working_time_table()
+        return table
+
+    @api.model
+    def _invalidate_working_time_tables(self):
+        """Drop the working-time tables of the transaction (the calendars, their
+        attendances or the leaves changed; leaves without calendar apply to all)."""
+        self.env.cr.postcommit.data.pop(WORKING_TIME_TABLES_KEY, None)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        calendars = super().create(vals_list)
+        self._invalidate_working_time_tables()
+        return calendars
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._invalidate_working_time_tables()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._invalidate_working_time_tables()
+        return result
+
+    def _new_working_time_table(self):
         """A :class:`WorkingTimeTable` of this calendar, still empty.
 
         The attendances are read once; the global leaves (type "time off", no
         resource, of this calendar, or of no calendar and of the calendar's company
         or none) are read once per range the table covers. Callers fill it with
-        ``start_table`` and query it in batch.
+        ``start_table`` and query it in batch. The caller checks the access.
         """
         self.ensure_one()
         if self.flexible_hours:
@@ -115,9 +160,8 @@ class ResourceCalendar(models.Model):
         ]
         if not attendances:
             self._raise_no_working_time()
-        self.check_access("read")
         # sudo: the calendar's own closures, read for a user allowed to read the
-        # calendar (checked above), so that a deadline never depends on who computes
+        # calendar (checked by the caller), so that a deadline never depends on who computes
         # it (the multi-company rule would hide a shared calendar's holidays).
         Leave = self.env["resource.calendar.leaves"].sudo()
         companies = [False, self.company_id.id] if self.company_id else [False]
@@ -211,7 +255,7 @@ class ResourceCalendar(models.Model):
         values = self._check_working_time_starts(starts)
         if not values:
             return []
-        table = self._working_time_table()
+        table = self._working_time_table(min(values))
         # a first guess of the range; the table extends itself when it falls short
         highest = max(amounts)
         if unit == "hours":
@@ -271,8 +315,9 @@ class ResourceCalendar(models.Model):
         end_values = self._check_working_time_starts(ends)
         if not start_values:
             return []
-        table = self._working_time_table()
-        table.start_table(min(start_values), max(end_values + start_values))
+        first = min(start_values)
+        table = self._working_time_table(first)
+        table.start_table(first, max(end_values + start_values))
         return [value / US_PER_HOUR for value in table.between(start_values, end_values)]
 
     # ------------------------------------------------------------------

@@ -251,6 +251,13 @@ class WorkingTimeTable:
             raise NoWorkingTimeError()
         self.cover(self.first_date, self.last_date + timedelta(days=max(60, self.days_covered)))
 
+    def starts_before(self, first_us):
+        """Whether the table already covers the local date before ``first_us``
+        (a table only grows forward: an earlier start needs a new table)."""
+        return self.first_date is None or self.first_date <= self.local_date(first_us) - timedelta(
+            days=1
+        )
+
     def start_table(self, first_us, last_us, extra_days=0):
         """Cover the local dates from ``first_us`` to ``last_us`` + ``extra_days``."""
         first_date = self.local_date(first_us) - timedelta(days=1)

@@ -244,6 +244,64 @@ class TestWorkingTime(TransactionCase):
             self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
         )
 
+    def test_table_of_the_transaction(self):
+        """The table is reused within the transaction, and dropped when a leave
+        or an opening period changes, or when a start is before its range."""
+        start = paris(2026, 6, 1, 9, 0)  # Monday
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+        )
+        self.env.flush_all()
+        with self.assertQueryCount(0):
+            self.assertEqual(
+                self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+            )
+            self.assertEqual(
+                self.resotic.working_time_between([start], [paris(2026, 6, 1, 15, 0)]), [4.0]
+            )
+        # a leave created after a first computation counts in the next one
+        leave = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fermeture exceptionnelle",
+                "calendar_id": self.resotic.id,
+                "date_from": paris(2026, 6, 1, 0, 0),
+                "date_to": paris(2026, 6, 1, 11, 0),
+            }
+        )
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)]
+        )
+        # a leave of no calendar (and no company) applies to every calendar
+        leave.calendar_id = False
+        leave.company_id = False
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)]
+        )
+        leave.unlink()
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+        )
+        # an opening period changed: Monday morning now opens at 8:00
+        monday_morning = self.resotic.attendance_ids.filtered(
+            lambda attendance: attendance.dayofweek == "0" and attendance.hour_from == 9
+        )
+        monday_morning.hour_from = 8
+        self.assertEqual(
+            self.resotic.add_working_time([paris(2026, 6, 1, 8, 0)], 4, "hours"),
+            [paris(2026, 6, 1, 12, 0)],
+        )
+        # a start before the table's range gets a new table
+        self.assertEqual(
+            self.resotic.add_working_time([paris(2026, 5, 22, 16, 0)], 4, "hours"),
+            [paris(2026, 5, 26, 11, 30)],
+        )
+        # a commit or a rollback drops the tables
+        self.env.cr.postcommit.clear()
+        self.assertEqual(
+            self.resotic.add_working_time([paris(2026, 6, 1, 8, 0)], 4, "hours"),
+            [paris(2026, 6, 1, 12, 0)],
+        )
+
     def test_same_deadlines_for_every_company(self):
         """The shared calendar's holidays count for an agent of another company
         only (the multi-company rule does not hide them from the computation)."""
