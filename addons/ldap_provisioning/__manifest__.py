@@ -7,7 +7,7 @@
     "author": "collectivite-odoo",
     "license": "AGPL-3",
     "depends": ["auth_ldap", "collectivite_base", "mail"],
-    "external_dependencies": {"python": ["ldap"]},
+    "external_dependencies": {"python": ["python-ldap"]},
     "data": [
         "security/ldap_provisioning_security.xml",
         "security/ir.model.access.csv",
