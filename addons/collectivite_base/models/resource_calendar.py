@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .collectivite_working_time_source import WORKING_TIME_TABLES_KEY
 from .resource_calendar_working_time import (
     US_PER_HOUR,
     Attendance,
@@ -31,14 +32,14 @@ HOLIDAY_YEARS_BEHIND = 1
 CRON_BATCH_SIZE = 50
 # Key of the working-time tables of the current transaction in the cursor's
 # post-commit data, which the cursor clears at every commit and rollback.
-WORKING_TIME_TABLES_KEY = "collectivite_base.working_time_tables"
 # Moselle (57), Bas-Rhin (67) and Haut-Rhin (68) share the local-law days (Good
 # Friday, 26 December); the ``holidays`` package knows them under "57".
 ALSACE_MOSELLE_SUBDIVISION = "57"
 
 
 class ResourceCalendar(models.Model):
-    _inherit = "resource.calendar"
+    _name = "resource.calendar"
+    _inherit = ["resource.calendar", "collectivite.working.time.source"]
 
     has_french_holidays = fields.Boolean(
         string="French Public Holidays",
@@ -107,28 +108,6 @@ class ResourceCalendar(models.Model):
         if table is None or (first_us is not None and not table.starts_before(first_us)):
             table = tables[self.id] = self._new_working_time_table()
         return table
-
-    @api.model
-    def _invalidate_working_time_tables(self):
-        """Drop the working-time tables of the transaction (the calendars, their
-        attendances or the leaves changed; leaves without calendar apply to all)."""
-        self.env.cr.postcommit.data.pop(WORKING_TIME_TABLES_KEY, None)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        calendars = super().create(vals_list)
-        self._invalidate_working_time_tables()
-        return calendars
-
-    def write(self, vals):
-        result = super().write(vals)
-        self._invalidate_working_time_tables()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self._invalidate_working_time_tables()
-        return result
 
     def _new_working_time_table(self):
         """A :class:`WorkingTimeTable` of this calendar, still empty.

@@ -1,0 +1,34 @@
+from odoo import api, models
+
+WORKING_TIME_TABLES_KEY = "collectivite_base.working_time_tables"
+
+
+class CollectiviteWorkingTimeSource(models.AbstractModel):
+    """What a working-time table is built from: calendars, their opening periods
+    and time off. Any change drops the transaction's tables
+    (``resource.calendar._working_time_table``)."""
+
+    _name = "collectivite.working.time.source"
+    _description = "Source of working time"
+
+    @api.model
+    def _invalidate_working_time_tables(self):
+        """Drop the working-time tables of the transaction (leaves without
+        calendar apply to every calendar, so all of them go)."""
+        self.env.cr.postcommit.data.pop(WORKING_TIME_TABLES_KEY, None)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self._invalidate_working_time_tables()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._invalidate_working_time_tables()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._invalidate_working_time_tables()
+        return result
