@@ -11,6 +11,7 @@
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
+        "data/res_partner.xml",
         "data/ir_sequence.xml",
         "data/mail_message_subtype.xml",
         "data/mail_template.xml",

@@ -1,3 +1,4 @@
+from . import collectivite_system_log  # noqa: I001 (mixin first)
 from . import (
     collectivite_category,
     collectivite_category_right,

@@ -15,7 +15,7 @@ class CollectiviteJustificatif(models.Model):
 
     _name = "collectivite.justificatif"
     _description = "Justificatif"
-    _inherit = ["mail.thread", "collectivite.state.mixin"]
+    _inherit = ["mail.thread", "collectivite.state.mixin", "collectivite.system.log"]
     _order = "create_date desc, id desc"
 
     _state_transitions = {
@@ -173,7 +173,8 @@ class CollectiviteJustificatif(models.Model):
             ("state", "=", "validated"),
             ("date_valid_until", "<", fields.Date.context_today(self)),
         ]
-        justificatifs = self.search(domain, limit=batch_size)
+        justificatifs = self.search(domain, limit=batch_size, order="id")
+        justificatifs._system_track()
         justificatifs.action_expire()
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(justificatifs), remaining=remaining)

@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -34,7 +35,12 @@ class CollectiviteRequest(models.Model):
 
     _name = "collectivite.request"
     _description = "Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "collectivite.state.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "collectivite.state.mixin",
+        "collectivite.system.log",
+    ]
     _order = "date_submitted desc, id desc"
     # The citizen may answer the notes of a request they can read.
     _mail_post_access = "read"
@@ -605,21 +611,24 @@ class CollectiviteRequest(models.Model):
         now = fields.Datetime.now()
         table = SQL.identifier(self._table)
         open_states = tuple(OPEN_STATES)
-        self.env.cr.execute(
+        lang_self = self.with_context(lang=self._system_lang())
+        # Each flagged request gets a history note authored by the system.
+        done = self._system_log_sql(
             SQL(
                 """UPDATE %(table)s SET is_late = TRUE, is_urgent = TRUE, write_date = %(now)s
                     WHERE id = ANY(ARRAY(SELECT id FROM %(table)s
                                   WHERE is_late IS NOT TRUE AND state IN %(open)s
                                     AND date_qos_deadline <= %(now)s
-                                  LIMIT %(limit)s))""",
+                                  LIMIT %(limit)s))
+                RETURNING id""",
                 table=table,
                 now=now,
                 open=open_states,
                 limit=batch_size,
-            )
+            ),
+            escape(lang_self.env._("Late: the instruction deadline has passed.")),
         )
-        done = self.env.cr.rowcount
-        self.env.cr.execute(
+        done += self._system_log_sql(
             SQL(
                 """UPDATE %(table)s SET is_urgent = TRUE, write_date = %(now)s
                     WHERE id = ANY(ARRAY(SELECT id FROM %(table)s
@@ -629,14 +638,15 @@ class CollectiviteRequest(models.Model):
                                  SELECT id FROM %(table)s
                                   WHERE is_urgent IS NOT TRUE AND state IN %(open)s
                                     AND date_legal_alert <= %(now)s
-                                  LIMIT %(limit)s))""",
+                                  LIMIT %(limit)s))
+                RETURNING id""",
                 table=table,
                 now=now,
                 open=open_states,
                 limit=batch_size,
-            )
+            ),
+            escape(lang_self.env._("Urgent: the request has entered its alert period.")),
         )
-        done += self.env.cr.rowcount
         self.invalidate_model(["is_late", "is_urgent", "write_date"])
         self.env.cr.execute(
             SQL(
@@ -688,6 +698,7 @@ class CollectiviteRequest(models.Model):
                     request.message_post_with_source(
                         "teleservice_requests.mail_template_new_request",
                         subtype_xmlid="mail.mt_note",
+                        author_id=self._system_partner().id,
                         partner_ids=partners_by_request[request].ids,
                     )
         requests.write({"is_new_notified": True})
@@ -769,6 +780,7 @@ class CollectiviteRequest(models.Model):
             request.message_post_with_source(
                 "teleservice_requests.mail_template_draft_purge_notice",
                 subtype_xmlid="mail.mt_comment",
+                author_id=self._system_partner().id,
             )
         to_warn.write({"date_draft_notice": now})
         to_purge = self.search(purge_domain, limit=batch_size, order="id")
@@ -825,6 +837,11 @@ class CollectiviteRequest(models.Model):
                 "lock_expiry": False,
                 "is_anonymized": True,
             }
+        )
+        self._system_log(
+            self.with_context(lang=self._system_lang()).env._(
+                "Anonymised: the retention period after closing has elapsed."
+            )
         )
 
     @api.model

@@ -16,6 +16,10 @@ class TestCrons(TeleserviceCommon):
         # Flush what the demo or earlier setup left to notify.
         cls.Request.search([]).write({"is_new_notified": True, "qos_notified_level": "late"})
 
+    def _system_notes(self, record):
+        system = self.env.ref("teleservice_requests.partner_system")
+        return record.message_ids.filtered(lambda m: m.author_id == system)
+
     def _mails_to(self, user):
         return self.env["mail.mail"].search([("recipient_ids", "in", user.partner_id.ids)])
 
@@ -29,6 +33,7 @@ class TestCrons(TeleserviceCommon):
         self.assertEqual(self.Request._cron_notify_new_requests(), 0)
         sent = self._messages_to(self.user_write, request.name)
         self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.author_id, self.env.ref("teleservice_requests.partner_system"))
         self.assertFalse(self._messages_to(self.user_read, request.name))
         self.assertFalse(self._messages_to(self.user_none, request.name))
         self.assertEqual(self.Request._cron_notify_new_requests(), 0)
@@ -48,7 +53,14 @@ class TestCrons(TeleserviceCommon):
         self.assertFalse(self._mails_to(self.user_read))
         self.assertEqual(late.qos_notified_level, "late")
         self.assertEqual(urgent.qos_notified_level, "urgent")
+        # the flags are in the history, authored by the system, once
+        self.assertEqual(len(self._system_notes(late)), 1)
+        self.assertEqual(len(self._system_notes(urgent)), 1)
+        self.assertEqual(self._system_notes(late).subtype_id, self.env.ref("mail.mt_note"))
+        self.assertTrue(self._system_notes(late).is_internal)
         self.Request._cron_update_qos()
+        self.assertEqual(len(self._system_notes(late)), 1)
+        self.assertEqual(len(self._system_notes(urgent)), 1)
         self.assertEqual(self.Request._cron_qos_digest(), 0)
         self.assertEqual(len(self._mails_to(self.user_write)), 1)
         # the urgent one becomes late: one more mail, then nothing
@@ -57,6 +69,7 @@ class TestCrons(TeleserviceCommon):
         self.Request._cron_qos_digest()
         self.Request._cron_qos_digest()
         self.assertEqual(len(self._mails_to(self.user_write)), 2)
+        self.assertEqual(len(self._system_notes(urgent)), 2)
 
     def test_qos_digest_summary(self):
         self.env["ir.config_parameter"].set_param("teleservice_requests.qos_digest_mode", "summary")
@@ -81,6 +94,7 @@ class TestCrons(TeleserviceCommon):
         self.assertFalse(recent.date_draft_notice)
         notices = old.message_ids.filtered(lambda m: self.citizen.partner_id in m.partner_ids)
         self.assertEqual(len(notices), 1)
+        self.assertEqual(notices.author_id, self.env.ref("teleservice_requests.partner_system"))
         self.Request._cron_purge_drafts()
         self.assertEqual(
             len(old.message_ids.filtered(lambda m: self.citizen.partner_id in m.partner_ids)), 1
@@ -148,8 +162,16 @@ class TestCrons(TeleserviceCommon):
         self.assertEqual(row[4], "closed")
         self.assertEqual(row[5:11], (None,) * 6)
         self.assertTrue(row[11])
+        # only the system's note remains in the history, with nothing personal
+        system = self.env.ref("teleservice_requests.partner_system")
+        cr.execute(
+            "SELECT author_id, body FROM mail_message WHERE model = %s AND res_id = %s",
+            (request._name, request.id),
+        )
+        rows = cr.fetchall()
+        self.assertEqual([row[0] for row in rows], [system.id])
+        self.assertNotIn("Testeu", rows[0][1])
         for table, column, model_column in (
-            ("mail_message", "res_id", "model"),
             ("mail_followers", "res_id", "res_model"),
             ("ir_attachment", "res_id", "res_model"),
             ("mail_activity", "res_id", "res_model"),

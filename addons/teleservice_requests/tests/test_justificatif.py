@@ -91,6 +91,12 @@ class TestJustificatif(TeleserviceCommon):
             justificatif.action_validate()
         self.assertEqual(justificatif.state, "pending")
 
+    def _flush_tracking(self):
+        """Post the tracking messages, as a commit would."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
     def test_expiry_cron_twice(self):
         request = self._request()
         justificatif = self._justificatif(request)
@@ -98,10 +104,17 @@ class TestJustificatif(TeleserviceCommon):
         justificatif.date_valid_until = fields.Date.today() - timedelta(days=1)
         still_valid = self._justificatif(request, name="Pièce d'identité")
         still_valid.action_validate()
+        self._flush_tracking()
         Justificatif = self.env["collectivite.justificatif"]
         self.assertEqual(Justificatif._cron_expire(), 0)
         self.assertEqual(justificatif.state, "expired")
         self.assertEqual(still_valid.state, "validated")
+        self._flush_tracking()
+        system = self.env.ref("teleservice_requests.partner_system")
+        expiry = justificatif.message_ids.filtered("tracking_value_ids")[:1]
+        self.assertEqual(expiry.author_id, system)
+        self.assertEqual(expiry.tracking_value_ids.new_value_char, "Périmé")
+        self.assertNotEqual(still_valid.message_ids.author_id, system)
         messages = len(justificatif.message_ids)
         self.assertEqual(Justificatif._cron_expire(), 0)
         self.assertEqual(len(justificatif.message_ids), messages)
