@@ -38,6 +38,7 @@ class CollectiviteRequestValue(models.Model):
     name = fields.Char(related="field_id.name", string="Field")
     field_type = fields.Selection(related="field_id.field_type")
     required = fields.Boolean(related="field_id.required")
+    help_text = fields.Char(related="field_id.help_text", string="Help")
     parameter_list_id = fields.Many2one(related="field_id.parameter_list_id")
     value_char = fields.Char()
     value_text = fields.Text()
