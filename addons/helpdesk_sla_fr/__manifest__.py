@@ -2,7 +2,7 @@
     "name": "Helpdesk – contrats de service (SLA) des collectivités",
     "summary": "Service contracts on OCA helpdesk: priority matrices, working-time "
     "deadlines, pause, escalation, référents, KPIs and monthly report",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "After-Sales",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -25,6 +25,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_sla_outage_views.xml",
         "views/helpdesk_call_log_views.xml",
+        "views/resource_calendar_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_sla_menus.xml",
     ],

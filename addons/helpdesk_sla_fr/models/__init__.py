@@ -10,4 +10,5 @@ from . import (
     helpdesk_ticket_product,
     helpdesk_ticket_stage,
     report_sla_monthly,
+    resource_calendar,
 )

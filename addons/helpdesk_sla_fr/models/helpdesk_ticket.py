@@ -640,9 +640,64 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         self._sla_check_requalify(vals)
         result = super().write(vals)
-        if "stage_id" in vals and not self.env.context.get("sla_internal"):
+        if self.env.context.get("sla_internal"):
+            return result
+        if "team_id" in vals or "partner_id" in vals:
+            self._sla_reassign_contract()
+        if "stage_id" in vals:
             self.filtered("sla_contract_id")._sla_on_stage_change()
         return result
+
+    def _sla_reassign_contract(self):
+        """Resolve again the contract of tickets whose team or requester changed;
+        those that change contract get the new matrix's priority and due dates
+        (one batch), the change of contract is tracked in the chatter."""
+        contracts = self._sla_find_contracts(
+            [{"team_id": t.team_id.id, "partner_id": t.partner_id.id} for t in self]
+        )
+        # A ticket handed to an escalation team of its contract keeps it.
+        contracts = [
+            ticket.sla_contract_id
+            if not contract
+            and ticket.team_id
+            # sudo: the contract's terms, read as _sla_find_contracts does
+            and ticket.team_id in ticket.sla_contract_id.sudo().escalation_ids.team_id
+            else contract
+            for ticket, contract in zip(self, contracts, strict=True)
+        ]
+        moved = self.browse(
+            [t.id for t, c in zip(self, contracts, strict=True) if t.sla_contract_id != c]
+        )
+        if not moved:
+            return
+        new_contracts = [c for t, c in zip(self, contracts, strict=True) if t.sla_contract_id != c]
+        matrix = self.env["helpdesk.sla.contract"].union(*new_contracts)._matrix_map()
+        groups = defaultdict(list)  # one write per new contract and priority
+        cleared = self.browse()
+        for ticket, contract in zip(moved, new_contracts, strict=True):
+            if not contract:
+                cleared |= ticket
+                continue
+            priority = matrix.get((contract.id, ticket.impact, ticket.is_blocking))
+            groups[(contract.id, priority)].append(ticket.id)
+        internal = self.with_context(sla_internal=True)
+        for (contract_id, priority), ids in groups.items():
+            values = {"sla_contract_id": contract_id}
+            if priority:
+                values["priority"] = priority
+            internal.browse(ids).write(values)
+        if cleared:
+            internal.browse(cleared.ids).write(
+                {
+                    "sla_contract_id": False,
+                    "date_response_due": False,
+                    "date_resolution_due": False,
+                    "date_sla_deadline": False,
+                    "date_sla_at_risk": False,
+                    "sla_status": False,
+                }
+            )
+        (moved - cleared)._sla_recompute()
 
     def _sla_on_stage_change(self):
         """Hook on stage changes: pause, resume, first response, closing."""
@@ -760,6 +815,20 @@ class HelpdeskTicket(models.Model):
             outage.date_end = max(end, outage.date_start + timedelta(seconds=1))
         if any(t.sla_mail_pending == "closing" for t in self):
             self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
+
+    def _track_template(self, changes):
+        """OCA sends the closed stage's mail template; under a contract that
+        sends its own closing mail (with the rating link), that one only."""
+        res = super()._track_template(changes)
+        ticket = self[:1]
+        if (
+            "stage_id" in res
+            and ticket.stage_id.closed
+            and ticket.sla_contract_id.send_closing_mail
+            and ticket.partner_id
+        ):
+            del res["stage_id"]
+        return res
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)

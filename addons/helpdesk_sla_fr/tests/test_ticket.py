@@ -273,3 +273,110 @@ class TestSlaTicket(SlaCaseMixin, TransactionCase):
             "SELECT kpi_first_contact FROM helpdesk_ticket WHERE id = %s", (ticket.id,)
         )
         self.assertIsNone(self.env.cr.fetchone()[0])
+
+    def _closing_messages(self, ticket, before):
+        """Messages posted on ``ticket`` since ``before`` other than tracking."""
+        return ticket.message_ids.filtered(
+            lambda message: message.id not in before.ids and not message.tracking_value_ids
+        )
+
+    def test_one_closing_mail_under_contract(self):
+        """OCA's closed-stage mail is not sent when the contract sends its own
+        closing mail (with the rating link); it still is without contract."""
+        start = paris(2026, 11, 16, 9, 0)
+        with freeze_time(start):
+            ticket = self._ticket(self.paris, start)
+            plain = self._ticket(self.resotic, start)
+        self.assertFalse(self.resotic.send_closing_mail)
+        self.assertTrue(self.stage_done.mail_template_id)
+        Ticket = self.env["helpdesk.ticket"]
+        Ticket._cron_sla_send_mails()
+        before = ticket.message_ids | plain.message_ids
+        (ticket | plain).with_user(self.agent).write({"stage_id": self.stage_done.id})
+        self.env.cr.flush()  # tracking, and OCA's stage template, are posted here
+        self.assertTrue(self._closing_messages(plain, before))
+        self.assertFalse(self._closing_messages(ticket, before))
+        Ticket._cron_sla_send_mails()
+        closing = self._closing_messages(ticket, before)
+        self.assertEqual(len(closing), 1)
+        self.assertIn(ticket.get_portal_url().split("?")[0], closing.body)
+
+    def test_team_change_moves_to_the_other_contract(self):
+        """A ticket moved to another team takes that team's contract, its matrix
+        and due dates (as if opened there), tracked in the chatter."""
+        start = paris(2026, 11, 16, 9, 0)
+        with freeze_time(start):
+            ticket = self._ticket(self.resotic, start, impact="high", is_blocking=True)
+            same = self._ticket(
+                self.webrsa, start, impact="high", is_blocking=True, partner_id=False
+            )
+        self.env.cr.flush()  # the ticket's creation is a transaction of its own
+        # an escalation team of the contract keeps the contract
+        level2 = self.env.ref("helpdesk_sla_fr.helpdesk_team_resotic_level2")
+        due = ticket.date_response_due
+        ticket.with_user(self.agent).write({"team_id": level2.id})
+        self.assertEqual(ticket.sla_contract_id, self.resotic)
+        self.assertEqual(ticket.date_response_due, due)
+        with freeze_time(paris(2026, 11, 16, 10, 0)):
+            ticket.with_user(self.agent).write({"team_id": self.webrsa.team_id.id})
+        self.assertEqual(ticket.sla_contract_id, self.webrsa)
+        self.assertEqual(ticket.priority, same.priority)
+        self.assertEqual(ticket.date_response_due, same.date_response_due)
+        self.assertEqual(ticket.date_resolution_due, same.date_resolution_due)
+        self.assertEqual(ticket.sla_status, "on_time")
+        self.env.cr.flush()
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "helpdesk.ticket"),
+                ("mail_message_id.res_id", "=", ticket.id),
+                ("field_id.name", "=", "sla_contract_id"),
+            ]
+        )
+        self.assertEqual(tracked.old_value_char, self.resotic.display_name)
+        self.assertEqual(tracked.new_value_char, self.webrsa.display_name)
+
+    def test_requester_change_resolves_the_contract(self):
+        """A contract bound to organisations: a requester of another one has no
+        contract; changing the requester (or back) resolves it again."""
+        self.webrsa.partner_ids = self.organisation
+        start = paris(2026, 11, 16, 9, 0)
+        with freeze_time(start):
+            ticket = self._ticket(self.webrsa, start, partner_id=self.other_requester.partner_id.id)
+        self.assertFalse(ticket.sla_contract_id)
+        self.assertFalse(ticket.date_sla_deadline)
+        with freeze_time(paris(2026, 11, 16, 10, 0)):
+            ticket.with_user(self.agent).partner_id = self.requester.partner_id
+        self.assertEqual(ticket.sla_contract_id, self.webrsa)
+        self.assertTrue(ticket.date_resolution_due)
+        self.assertEqual(ticket.date_sla_start, start)
+        with freeze_time(paris(2026, 11, 16, 11, 0)):
+            ticket.with_user(self.agent).partner_id = self.other_requester.partner_id
+        self.assertFalse(ticket.sla_contract_id)
+        self.assertFalse(ticket.date_sla_deadline)
+        self.assertFalse(ticket.sla_status)
+
+    def test_oncall_public_holiday_as_a_sunday(self):
+        """The on-call calendar opens 9-10 and 16-17 on a public holiday (11
+        November 2026, a Wednesday), as on weekends; regenerating keeps it."""
+        oncall = self.resotic.oncall_calendar_id
+        self.assertTrue(oncall.has_sunday_holidays)
+        holiday = [paris(2026, 11, 11, 0, 0)], [paris(2026, 11, 12, 0, 0)]
+        self.assertEqual(oncall.working_time_between(*holiday), [2.0])
+        leaves = oncall.global_leave_ids
+        oncall._generate_french_holidays(2026, 2026)
+        self.assertEqual(oncall.global_leave_ids, leaves)
+        self.assertEqual(oncall.working_time_between(*holiday), [2.0])
+        product = self.env["helpdesk.ticket.product"].create(
+            {"name": "Hébergement des sites", "is_hosting": True}
+        )
+        # 7:00 on a holiday: outside on-call hours too
+        early = self._ticket(
+            self.resotic, paris(2026, 11, 11, 7, 0), is_blocking=True, product_id=product.id
+        )
+        self.assertFalse(early.is_oncall)
+        # 9:30: on call; 4 h = 0.5 + 1 on the holiday, 2.5 on Thursday from 6:00
+        ticket = self._ticket(
+            self.resotic, paris(2026, 11, 11, 9, 30), is_blocking=True, product_id=product.id
+        )
+        self.assertTrue(ticket.is_oncall)
+        self.assertEqual(ticket.date_response_due, paris(2026, 11, 12, 8, 30))
