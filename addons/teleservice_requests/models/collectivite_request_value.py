@@ -40,6 +40,7 @@ class CollectiviteRequestValue(models.Model):
     required = fields.Boolean(related="field_id.required")
     help_text = fields.Char(related="field_id.help_text", string="Help")
     parameter_list_id = fields.Many2one(related="field_id.parameter_list_id")
+    display_mode = fields.Selection(related="field_id.parameter_list_id.display_mode")
     value_char = fields.Char()
     value_text = fields.Text()
     value_number = fields.Float()

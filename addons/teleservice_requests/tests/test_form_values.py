@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -92,3 +92,66 @@ class TestFormValues(TeleserviceCommon):
             self.assertIn(code, codes)
         canteen = self.env.ref("teleservice_requests.teleservice_canteen")
         self.assertIn("multi_choice", canteen.field_ids.mapped("field_type"))
+
+    def test_check_box_tree(self):
+        """A list shown as a check-box tree: values grouped under their parent,
+        check boxes in the request's form, validation unchanged."""
+        diet = self.env.ref("teleservice_requests.parameter_list_diet")
+        self.assertEqual(diet.display_mode, "tree")
+        Value = self.env["collectivite.parameter.value"].with_user(self.user_write)
+        labels = [label for _id, label in Value.name_search("", [("list_id", "=", diet.id)])]
+        self.assertEqual(
+            labels,
+            [
+                "Standard",
+                "Sans viande",
+                "Sans viande / Sans porc",
+                "Allergie alimentaire (PAI)",
+                "Allergie alimentaire (PAI) / Sans gluten",
+            ],
+        )
+        # a child added later still comes right after its parent
+        no_meat = self.env.ref("teleservice_requests.parameter_diet_no_meat")
+        fish = self.env["collectivite.parameter.value"].create(
+            {"list_id": diet.id, "key": "test_poisson", "name": "Poisson", "parent_id": no_meat.id}
+        )
+        ids = [value_id for value_id, _label in Value.name_search("", [("list_id", "=", diet.id)])]
+        self.assertEqual(ids.index(fish.id), ids.index(no_meat.id) + 2)
+        # the form edits multiple choices of a tree list with check boxes
+        arch = (
+            self.env["collectivite.request"]
+            .with_user(self.user_write)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('widget="many2many_checkboxes"', arch)
+        # the canteen's diets: children are choices like the others, checked server-side
+        self.diet.display_mode = "tree"
+        standard = self.diet.value_ids.filtered(lambda v: v.key == "standard")
+        no_pork = self.diet.value_ids.filtered(lambda v: v.key == "sans_porc")
+        no_pork.parent_id = standard
+        request = self._request(submit=False)
+        self.env["collectivite.request.value"]._set_raw_values(request, {"diets": ["sans_porc"]})
+        line = request.value_ids.filtered(lambda v: v.field_id.key == "diets")
+        self.assertEqual(line.value_choice_ids, no_pork)
+        self.assertEqual(line.display_value, "Standard / Sans porc")
+        with self.assertRaisesRegex(ValidationError, "n’est pas un choix"), self.cr.savepoint():
+            line.value_choice_ids = self.other_list.value_ids
+        line.invalidate_recordset()
+        self.assertEqual(line.value_choice_ids, no_pork)
+
+    def test_parameter_tree_refusals(self):
+        standard = self.diet.value_ids.filtered(lambda v: v.key == "standard")
+        no_pork = self.diet.value_ids.filtered(lambda v: v.key == "sans_porc")
+        with self.assertRaisesRegex(ValidationError, "même liste"), self.cr.savepoint():
+            no_pork.parent_id = self.other_list.value_ids
+        no_pork.invalidate_recordset()
+        self.assertFalse(no_pork.parent_id)
+        no_pork.parent_id = standard
+        with self.assertRaisesRegex(UserError, "Récursion"), self.cr.savepoint():
+            standard.parent_id = no_pork
+        standard.invalidate_recordset()
+        self.assertFalse(standard.parent_id)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.env["collectivite.parameter.value"].create(
+                {"list_id": self.diet.id, "key": "sans_porc", "name": "Doublon"}
+            )
