@@ -135,7 +135,8 @@ class CollectiviteJustificatif(models.Model):
             self.env["collectivite.request"].browse(list(bodies))._message_log_batch(
                 bodies={
                     request_id: Markup("<br/>").join(lines) for request_id, lines in bodies.items()
-                }
+                },
+                author_id=self._history_author_id(),
             )
 
     def action_validate(self):
@@ -174,8 +175,7 @@ class CollectiviteJustificatif(models.Model):
             ("date_valid_until", "<", fields.Date.context_today(self)),
         ]
         justificatifs = self.search(domain, limit=batch_size, order="id")
-        justificatifs._system_track()
-        justificatifs.action_expire()
+        justificatifs._as_system().action_expire()
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(justificatifs), remaining=remaining)
         return remaining

@@ -16,9 +16,18 @@ class CollectiviteSystemLog(models.AbstractModel):
         """Language of the history written by the system: the collectivité's."""
         return self.env.company.partner_id.lang or self.env.lang
 
-    def _system_track(self):
-        """Credit the tracking of the coming writes on these records to the system."""
+    def _as_system(self):
+        """These records, with the history of the coming changes (tracking and
+        notes using ``_history_author_id``) credited to the system."""
         self._track_set_author(self._system_partner())
+        return self.with_context(collectivite_system_author=True)
+
+    def _history_author_id(self):
+        """Author of a note logged by code: the system under ``_as_system``,
+        otherwise the current user (``None``)."""
+        if self.env.context.get("collectivite_system_author"):
+            return self._system_partner().id
+        return None
 
     def _system_log(self, body):
         """Log the same internal note on each record, authored by the system

@@ -115,6 +115,10 @@ class TestJustificatif(TeleserviceCommon):
         self.assertEqual(expiry.author_id, system)
         self.assertEqual(expiry.tracking_value_ids.new_value_char, "Périmé")
         self.assertNotEqual(still_valid.message_ids.author_id, system)
+        # the request's history says so too, authored by the system
+        on_request = request.message_ids.filtered(lambda m: "Périmé" in m.body)
+        self.assertEqual(len(on_request), 1)
+        self.assertEqual(on_request.author_id, system)
         messages = len(justificatif.message_ids)
         self.assertEqual(Justificatif._cron_expire(), 0)
         self.assertEqual(len(justificatif.message_ids), messages)
