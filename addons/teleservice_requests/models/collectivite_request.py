@@ -316,7 +316,12 @@ class CollectiviteRequest(models.Model):
                 self._check_citizen_can_modify()
             self._check_lock()
             if set(vals) - LOCK_FIELDS and self.env.user._is_internal():
-                vals = dict(vals, **self._lock_values())
+                # Each request locked for its téléservice's duration.
+                for minutes, requests in self._group_by_lock_minutes().items():
+                    super(CollectiviteRequest, requests).write(
+                        dict(vals, **self._lock_values(minutes))
+                    )
+                return True
         return super().write(vals)
 
     def _prefill_values(self):
@@ -356,14 +361,28 @@ class CollectiviteRequest(models.Model):
             self.household_id = self.requester_id.household_id
 
     # ------------------------------------------------------------------- lock
-    @api.model
-    def _lock_values(self):
+    def _group_by_lock_minutes(self):
+        """{lock duration in minutes: requests}: the téléservice's duration,
+        or the platform settings' when it has none."""
         params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
-        minutes = int(params.get_param(LOCK_PARAM, 30))
+        default = int(params.get_param(LOCK_PARAM, 30))
+        groups = defaultdict(lambda: self.browse())
+        for request in self:
+            groups[request.teleservice_id.lock_minutes or default] |= request
+        return groups
+
+    @api.model
+    def _lock_values(self, minutes):
         return {
             "lock_user_id": self.env.uid,
             "lock_expiry": fields.Datetime.now() + timedelta(minutes=minutes),
         }
+
+    def _write_lock(self):
+        """Lock the requests to the current user, each for its duration."""
+        for minutes, requests in self._group_by_lock_minutes().items():
+            requests.with_context(teleservice_lock_bypass=True).write(self._lock_values(minutes))
+        return True
 
     def _check_lock(self):
         for request in self:
@@ -381,7 +400,7 @@ class CollectiviteRequest(models.Model):
         """Take the lock to modify the request (refused when another agent holds it)."""
         self.check_access("write")
         self._check_lock()
-        return self.with_context(teleservice_lock_bypass=True).write(self._lock_values())
+        return self._write_lock()
 
     def action_unlock(self):
         is_manager = self.env.user.has_group("collectivite_base.collectivite_group_manager")
@@ -404,7 +423,7 @@ class CollectiviteRequest(models.Model):
             raise AccessError(self.env._("Only a manager can take over the lock of a request."))
         self.check_access("write")
         holders = ", ".join(self.lock_user_id.mapped("name"))
-        self.with_context(teleservice_lock_bypass=True).write(self._lock_values())
+        self._write_lock()
         for request in self:
             request.message_post(
                 body=self.env._("Lock taken over from %(holders)s.", holders=holders or "-"),

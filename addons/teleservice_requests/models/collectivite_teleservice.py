@@ -60,6 +60,10 @@ class CollectiviteTeleservice(models.Model):
         default=24,
         help="Closed requests are anonymised once this period has elapsed.",
     )
+    lock_minutes = fields.Integer(
+        string="Lock duration (minutes)",
+        help="How long opening a request locks it to the agent; 0 uses the platform settings.",
+    )
     request_ids = fields.One2many("collectivite.request", "teleservice_id")
     request_count = fields.Integer(compute="_compute_request_count")
 
@@ -74,6 +78,7 @@ class CollectiviteTeleservice(models.Model):
             "CHECK(qos_delay_days >= 0 AND qos_alert_days >= 0)",
             "Quality-of-service delays cannot be negative.",
         ),
+        ("lock_positive", "CHECK(lock_minutes >= 0)", "The lock duration cannot be negative."),
     ]
 
     def _compute_request_count(self):

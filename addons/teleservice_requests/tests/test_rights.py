@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -157,6 +160,29 @@ class TestCategoryRights(TeleserviceCommon):
         self.request.with_user(self.manager).action_unlock()
         as_other.action_mark_complete()
         self.assertEqual(self.request.state, "complete")
+
+    def test_lock_duration(self):
+        """The téléservice's lock duration, else the platform settings'."""
+        self.env["ir.config_parameter"].set_param("teleservice_requests.lock_minutes", 45)
+        other = self.request_other
+        self.teleservice.lock_minutes = 5
+        now = fields.Datetime.now()
+        (self.request | other).with_user(self.manager).action_lock()
+        self.assertAlmostEqual(
+            self.request.lock_expiry, now + timedelta(minutes=5), delta=timedelta(minutes=1)
+        )
+        self.assertAlmostEqual(
+            other.lock_expiry, now + timedelta(minutes=45), delta=timedelta(minutes=1)
+        )
+        # a change by an agent locks for the same durations
+        (self.request | other).with_user(self.manager).write({"comment": "Vu au guichet"})
+        self.assertEqual((self.request | other).lock_user_id, self.manager)
+        self.assertAlmostEqual(
+            self.request.lock_expiry, now + timedelta(minutes=5), delta=timedelta(minutes=1)
+        )
+        self.assertAlmostEqual(
+            other.lock_expiry, now + timedelta(minutes=45), delta=timedelta(minutes=1)
+        )
 
     def test_lock_expires(self):
         self.request.with_user(self.user_write).action_lock()
