@@ -72,6 +72,7 @@ class TestHttp(HttpCase, TeleserviceCommon):
         request = self._request(name="DEM-TOUR-0001")
         request.date_submitted = fields.Datetime.now() - timedelta(days=400)
         justificatif = self._justificatif(request, name="Quittance de loyer")
+        self.diet.display_mode = "tree"
         self.start_tour(
             "/odoo/action-teleservice_requests.collectivite_request_dashboard_action",
             "teleservice_agent_tour",

@@ -39,6 +39,10 @@ registry.category("web_tour.tours").add("teleservice_agent_tour", {
             run: "click",
         },
         {
+            content: "Multiple choices of a check-box tree list are check boxes",
+            trigger: ".o_field_widget[name='value_ids'] .o_field_many2many_checkboxes:contains('Sans porc')",
+        },
+        {
             content: "Validate the data",
             trigger: "button[name='action_validate_data']",
             run: "click",
