@@ -3,7 +3,7 @@ import numbers
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from .collectivite_working_time_source import WORKING_TIME_TABLES_KEY
@@ -97,7 +97,10 @@ class ResourceCalendar(models.Model):
         dropped at commit and rollback, and whenever a calendar, an attendance or
         a leave is created, modified or deleted (``_invalidate_working_time_tables``).
         A table built from a later date than ``first_us`` (naive UTC microseconds)
-        is replaced. The access to the calendar is checked at every call.
+        is replaced. What it is built from comes from the registry cache
+        (``_working_time_terms``, ``_working_time_leaves``): a table of a new
+        transaction costs no query once another one has read the same data.
+        The access to the calendar is checked at every call.
         """
         self.ensure_one()
         self.check_access("read")
@@ -109,16 +112,121 @@ class ResourceCalendar(models.Model):
             table = tables[self.id] = self._new_working_time_table()
         return table
 
+    @api.model
+    @tools.ormcache("calendar_id")
+    def _working_time_terms(self, calendar_id):
+        """What a table of calendar ``calendar_id`` is built from, besides its
+        leaves, as immutable data kept in the registry across transactions:
+        ``(tz, two_weeks, flexible_hours, company_id, attendances)``, the
+        attendances as ``(dayofweek, hour_from, hour_to, week_type, date_from,
+        date_to)`` tuples. Cleared by any change of a calendar, an attendance
+        or a leave (``collectivite.working.time.source``)."""
+        # sudo: the same data whoever computes; callers check the access to the calendar.
+        return self.sudo().browse(calendar_id)._read_working_time_terms()
+
+    @api.model
+    @tools.ormcache("calendar_id", "first_year", "last_year")
+    def _working_time_leaves(self, calendar_id, first_year, last_year):
+        """Global leaves of calendar ``calendar_id`` overlapping the UTC years
+        ``first_year``..``last_year``, as sorted ``(start_us, stop_us)`` pairs
+        kept in the registry across transactions (see ``_working_time_terms``).
+
+        Global leaves: type "time off", no resource, of this calendar, or of no
+        calendar and of the calendar's company or none.
+        """
+        company_id = self._working_time_terms(calendar_id)[3]
+        leaves = self._fetch_working_time_leaves(
+            calendar_id, company_id, datetime(first_year, 1, 1), datetime(last_year + 1, 1, 1)
+        )
+        return tuple(sorted(leaves))
+
+    @api.model
+    def _fetch_working_time_leaves(self, calendar_id, company_id, date_from, date_to):
+        """``(start_us, stop_us)`` of the global leaves of a calendar overlapping
+        ``[date_from, date_to)`` (naive UTC)."""
+        companies = [False, company_id] if company_id else [False]
+        # sudo: the calendar's own closures, read for a user allowed to read the
+        # calendar (checked by the caller), so that a deadline never depends on who computes
+        # it (the multi-company rule would hide a shared calendar's holidays).
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("time_type", "=", "leave"),
+                    ("resource_id", "=", False),
+                    "|",
+                    ("calendar_id", "=", calendar_id),
+                    "&",
+                    ("calendar_id", "=", False),
+                    ("company_id", "in", companies),
+                    ("date_from", "<", date_to),
+                    ("date_to", ">", date_from),
+                ],
+                ["date_from", "date_to"],
+            )
+        )
+        return [(to_us(leave.date_from), to_us(leave.date_to)) for leave in leaves]
+
     def _new_working_time_table(self):
         """A :class:`WorkingTimeTable` of this calendar, still empty.
 
-        The attendances are read once; the global leaves (type "time off", no
-        resource, of this calendar, or of no calendar and of the calendar's company
-        or none) are read once per range the table covers. Callers fill it with
-        ``start_table`` and query it in batch. The caller checks the access.
+        Built from the registry cache: the attendances (``_working_time_terms``)
+        and the global leaves of the years each range of the table covers
+        (``_working_time_leaves``). Callers fill it with ``start_table`` and
+        query it in batch. The caller checks the access.
         """
         self.ensure_one()
-        if self.flexible_hours:
+        if not isinstance(self.id, int):
+            terms = self._read_working_time_terms()
+
+            def load_new_leaves(start_us, stop_us):
+                return self._fetch_working_time_leaves(
+                    self.id, terms[3], from_us(start_us), from_us(stop_us)
+                )
+
+            return self._build_working_time_table(terms, load_new_leaves)
+        calendar_id = self.id
+        terms = self._working_time_terms(calendar_id)
+
+        def load_leaves(start_us, stop_us):
+            first_year = from_us(start_us).year
+            last_year = from_us(stop_us).year
+            return [
+                (leave_start, leave_stop)
+                for leave_start, leave_stop in self._working_time_leaves(
+                    calendar_id, first_year, last_year
+                )
+                if leave_start < stop_us and leave_stop > start_us
+            ]
+
+        return self._build_working_time_table(terms, load_leaves)
+
+    def _read_working_time_terms(self):
+        """``_working_time_terms`` read from the records (no cache)."""
+        self.ensure_one()
+        two_weeks = self.two_weeks_calendar
+        return (
+            self.tz,
+            two_weeks,
+            self.flexible_hours,
+            self.company_id.id,
+            tuple(
+                (
+                    attendance.dayofweek,
+                    attendance.hour_from,
+                    attendance.hour_to,
+                    attendance.week_type if two_weeks else None,
+                    attendance.date_from or None,
+                    attendance.date_to or None,
+                )
+                for attendance in self._get_working_attendances()
+            ),
+        )
+
+    def _build_working_time_table(self, terms, load_leaves):
+        tz, two_weeks, flexible_hours, _company_id, attendances = terms
+        if flexible_hours:
             raise UserError(
                 self.env._(
                     "The working schedule “%(name)s” has flexible hours: deadlines in working "
@@ -126,44 +234,23 @@ class ResourceCalendar(models.Model):
                     name=self.name,
                 )
             )
-        attendances = [
-            Attendance(
-                attendance.dayofweek,
-                attendance.hour_from,
-                attendance.hour_to,
-                week_type=attendance.week_type if self.two_weeks_calendar else None,
-                date_from=attendance.date_from,
-                date_to=attendance.date_to,
-            )
-            for attendance in self._get_working_attendances()
-        ]
         if not attendances:
             self._raise_no_working_time()
-        # sudo: the calendar's own closures, read for a user allowed to read the
-        # calendar (checked by the caller), so that a deadline never depends on who computes
-        # it (the multi-company rule would hide a shared calendar's holidays).
-        Leave = self.env["resource.calendar.leaves"].sudo()
-        companies = [False, self.company_id.id] if self.company_id else [False]
-
-        def load_leaves(start_us, stop_us):
-            leaves = Leave.search_fetch(
-                [
-                    ("time_type", "=", "leave"),
-                    ("resource_id", "=", False),
-                    "|",
-                    ("calendar_id", "=", self.id),
-                    "&",
-                    ("calendar_id", "=", False),
-                    ("company_id", "in", companies),
-                    ("date_from", "<", from_us(stop_us)),
-                    ("date_to", ">", from_us(start_us)),
-                ],
-                ["date_from", "date_to"],
-            )
-            return [(to_us(leave.date_from), to_us(leave.date_to)) for leave in leaves]
-
         return WorkingTimeTable(
-            self.tz, attendances, two_weeks=self.two_weeks_calendar, load_leaves=load_leaves
+            tz,
+            [
+                Attendance(
+                    dayofweek,
+                    hour_from,
+                    hour_to,
+                    week_type=week_type,
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+                for dayofweek, hour_from, hour_to, week_type, date_from, date_to in attendances
+            ],
+            two_weeks=two_weeks,
+            load_leaves=load_leaves,
         )
 
     def _raise_no_working_time(self):

@@ -302,6 +302,48 @@ class TestWorkingTime(TransactionCase):
             [paris(2026, 6, 1, 12, 0)],
         )
 
+    def test_table_data_across_transactions(self):
+        """A new transaction builds its table from the registry cache without a
+        query; a leave created (in any transaction) clears that cache."""
+        start = paris(2026, 6, 1, 9, 0)  # Monday
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+        )
+        self.env.flush_all()
+        # what a new transaction starts with: no table, no record cache
+        self.env.cr.postcommit.clear()
+        self.env.invalidate_all()
+        with self.assertQueryCount(0):
+            self.assertEqual(
+                self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 15, 0)]
+            )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fermeture exceptionnelle",
+                "calendar_id": self.resotic.id,
+                "date_from": paris(2026, 6, 1, 0, 0),
+                "date_to": paris(2026, 6, 1, 11, 0),
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.postcommit.clear()
+        self.env.invalidate_all()
+        self.assertEqual(
+            self.resotic.add_working_time([start], 4, "hours"), [paris(2026, 6, 1, 17, 0)]
+        )
+        # so does a changed opening period: Monday morning now opens at 8:00
+        monday_morning = self.resotic.attendance_ids.filtered(
+            lambda attendance: attendance.dayofweek == "0" and attendance.hour_from == 9
+        )
+        monday_morning.hour_from = 8
+        self.env.flush_all()
+        self.env.cr.postcommit.clear()
+        self.env.invalidate_all()
+        self.assertEqual(
+            self.resotic.add_working_time([paris(2026, 6, 8, 8, 0)], 4, "hours"),
+            [paris(2026, 6, 8, 12, 0)],
+        )
+
     def test_same_deadlines_for_every_company(self):
         """The shared calendar's holidays count for an agent of another company
         only (the multi-company rule does not hide them from the computation)."""
