@@ -1,3 +1,5 @@
+# First: the matrix and target models inherit it.
+from . import helpdesk_sla_terms_source  # isort: skip
 from . import (
     helpdesk_call_log,
     helpdesk_priority_matrix,
@@ -10,5 +12,6 @@ from . import (
     helpdesk_ticket_product,
     helpdesk_ticket_stage,
     report_sla_monthly,
+    res_partner,
     resource_calendar,
 )

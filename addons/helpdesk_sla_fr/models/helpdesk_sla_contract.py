@@ -1,7 +1,40 @@
+from typing import NamedTuple
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .helpdesk_priority_matrix import IMPACTS
+
+# Contract fields the cached terms (``_sla_terms``) are read from.
+TERMS_FIELDS = {
+    "team_id",
+    "active",
+    "sequence",
+    "company_id",
+    "partner_ids",
+    "require_referent",
+    "calendar_id",
+    "oncall_calendar_id",
+    "send_acknowledgement",
+    "matrix_ids",
+    "target_ids",
+}
+
+
+class SlaTerms(NamedTuple):
+    """What ticket creation reads of a contract, kept in the registry cache."""
+
+    team_id: int
+    # active customer organisations (``partner_ids`` as the ORM shows them)
+    partner_ids: frozenset
+    require_referent: bool
+    calendar_id: int
+    oncall_calendar_id: int
+    send_acknowledgement: bool
+    # ((impact, is_blocking, priority), ...)
+    matrix: tuple
+    # ((priority, kind, amount, unit), ...)
+    targets: tuple
 
 
 class HelpdeskSlaContract(models.Model):
@@ -98,15 +131,49 @@ class HelpdeskSlaContract(models.Model):
         creation; cleared when contracts change)."""
         return tuple(self.sudo().search([("team_id", "=", team_id)]).ids)
 
+    @api.model
+    @tools.ormcache("contract_id")
+    def _sla_terms(self, contract_id):
+        """The :class:`SlaTerms` of a contract (cached: read at every ticket
+        creation; cleared when a contract, a matrix cell or a target changes,
+        and when a customer organisation of a contract is archived or deleted)."""
+        # sudo: the contract's terms are the same whoever opens a ticket.
+        contract = self.sudo().browse(contract_id)
+        return SlaTerms(
+            team_id=contract.team_id.id,
+            partner_ids=frozenset(contract.partner_ids.ids),
+            require_referent=contract.require_referent,
+            calendar_id=contract.calendar_id.id,
+            oncall_calendar_id=contract.oncall_calendar_id.id,
+            send_acknowledgement=contract.send_acknowledgement,
+            matrix=tuple(
+                (cell.impact, cell.is_blocking, cell.priority) for cell in contract.matrix_ids
+            ),
+            targets=tuple(
+                (target.priority, target.kind, target.amount, target.unit)
+                for target in contract.target_ids
+            ),
+        )
+
+    @api.model
+    @tools.ormcache()
+    def _sla_contract_partner_ids(self):
+        """Ids of the customer organisations of all contracts (cached), whose
+        archiving or deletion clears the cached terms."""
+        # sudo: every contract, archived ones included, whoever changes a partner
+        contracts = self.sudo().with_context(active_test=False).search([])
+        return frozenset(contracts.partner_ids.ids)
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"team_id", "active", "sequence", "company_id"} & set(vals):
+        result = super().write(vals)
+        if TERMS_FIELDS & set(vals):
             self.env.registry.clear_cache()
-        return super().write(vals)
+        return result
 
     def unlink(self):
         self.env.registry.clear_cache()
@@ -177,15 +244,17 @@ class HelpdeskSlaContract(models.Model):
     def _matrix_map(self):
         """{(contract_id, impact, is_blocking): priority} for all of self."""
         return {
-            (cell.contract_id.id, cell.impact, cell.is_blocking): cell.priority
-            for cell in self.matrix_ids
+            (contract_id, impact, is_blocking): priority
+            for contract_id in self.ids
+            for impact, is_blocking, priority in self._sla_terms(contract_id).matrix
         }
 
     def _target_map(self):
-        """{(contract_id, priority, kind): target} for all of self."""
+        """{(contract_id, priority, kind): (amount, unit)} for all of self."""
         return {
-            (target.contract_id.id, target.priority, target.kind): target
-            for target in self.target_ids
+            (contract_id, priority, kind): (amount, unit)
+            for contract_id in self.ids
+            for priority, kind, amount, unit in self._sla_terms(contract_id).targets
         }
 
     def action_view_tickets(self):

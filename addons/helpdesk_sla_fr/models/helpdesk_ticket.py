@@ -239,7 +239,8 @@ class HelpdeskTicket(models.Model):
             for kind in ("response", "resolution"):
                 target = targets.get((item["contract"].id, item["priority"], kind))
                 if target:
-                    groups[(item["calendar"], target.unit)].append((index, kind, target.amount))
+                    amount, unit = target
+                    groups[(item["calendar"], unit)].append((index, kind, amount))
         # one call per calendar and unit, with one amount per start
         for (calendar, unit), members in groups.items():
             dues = calendar.add_working_time(
@@ -406,16 +407,21 @@ class HelpdeskTicket(models.Model):
             # sudo: the commercial partner of the requester picks the contract.
             for partner in self.env["res.partner"].sudo().browse(list(partner_ids))
         }
+        terms = {contract: Contract._sla_terms(contract.id) for contract in contracts}
         found = []
         for vals in vals_list:
             team_id = vals.get("team_id") or ctx.get("default_team_id")
             organisation = commercial.get(vals.get("partner_id"))
             specific = generic = Contract
             for contract in contracts:
-                if contract.team_id.id != team_id:
+                if terms[contract].team_id != team_id:
                     continue
-                if contract.partner_ids:
-                    if organisation and organisation in contract.partner_ids and not specific:
+                if terms[contract].partner_ids:
+                    if (
+                        organisation
+                        and organisation.id in terms[contract].partner_ids
+                        and not specific
+                    ):
                         specific = contract
                 elif not generic:
                     generic = contract
@@ -435,7 +441,7 @@ class HelpdeskTicket(models.Model):
         )
         by_id = {partner.id: partner for partner in partners}
         for vals, contract in zip(vals_list, contracts, strict=True):
-            if not contract or not contract.require_referent:
+            if not contract or not contract._sla_terms(contract.id).require_referent:
                 continue
             partner = by_id.get(vals.get("partner_id"))
             if not partner:
@@ -483,7 +489,7 @@ class HelpdeskTicket(models.Model):
         for index, (vals, contract) in enumerate(zip(vals_list, contracts, strict=True)):
             if (
                 contract
-                and contract.oncall_calendar_id
+                and contract._sla_terms(contract.id).oncall_calendar_id
                 and vals.get("is_blocking")
                 and vals.get("ticket_type", "incident") == "incident"
                 and vals.get("product_id") in hosting
@@ -516,6 +522,8 @@ class HelpdeskTicket(models.Model):
         ]
         oncall = self._sla_oncall_flags(vals_list, contracts, starts)
         matrix = self.env["helpdesk.sla.contract"].union(*contracts)._matrix_map()
+        # sudo: the contracts' calendars, as _sla_find_contracts reads the contracts
+        Calendar = self.env["resource.calendar"].sudo()
         owners = {}
         evolution_products = {
             vals.get("product_id")
@@ -544,14 +552,15 @@ class HelpdeskTicket(models.Model):
                 vals["priority"] = priority
             if vals["ticket_type"] == "evolution" and owners.get(vals.get("product_id")):
                 vals.setdefault("user_id", owners[vals["product_id"]])
-            if contract.send_acknowledgement and vals.get("partner_id"):
+            terms = contract._sla_terms(contract.id)
+            if terms.send_acknowledgement and vals.get("partner_id"):
                 vals["sla_mail_pending"] = "acknowledgement"
             items.append(
                 {
                     "contract": contract,
-                    "calendar": contract.oncall_calendar_id
-                    if oncall[index]
-                    else contract.calendar_id,
+                    "calendar": Calendar.browse(
+                        terms.oncall_calendar_id if oncall[index] else terms.calendar_id
+                    ),
                     "priority": vals.get("priority", "1"),
                     "ticket_type": vals["ticket_type"],
                     "start": starts[index],

@@ -1,7 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
-from .common import SlaCaseMixin
+from .common import SlaCaseMixin, paris
 
 
 @tagged("post_install", "-at_install")
@@ -40,6 +40,51 @@ class TestSlaContract(SlaCaseMixin, TransactionCase):
         self.assertEqual(set(self.webrsa.target_ids.mapped("unit")), {"days"})
         self.assertEqual(self.resotic._priority_for("low", True), "3")
         self.assertEqual(self.resotic._priority_for("low", False), "0")
+
+    def _fresh_transaction(self):
+        """What a new transaction starts with: no record cache, no working-time
+        table; the registry cache stays."""
+        self.env.flush_all()
+        self.env.cr.postcommit.clear()
+        self.env.invalidate_all()
+
+    def test_terms_cached_across_transactions(self):
+        """A contract's terms are read once for all transactions, and read
+        again after a change of its matrix, its targets or its organisations."""
+        start = paris(2026, 11, 16, 9, 0)  # Monday
+        ticket = self._ticket(self.resotic, start, impact="low")
+        self.assertEqual(ticket.priority, "0")
+        self._fresh_transaction()
+        with self.assertQueryCount(0):
+            contracts = self.resotic.sudo()
+            self.assertEqual(contracts._matrix_map()[(self.resotic.id, "low", False)], "0")
+            self.assertEqual(contracts._target_map()[(self.resotic.id, "0", "response")][0], 64)
+        # a matrix cell changed
+        cell = self.resotic.matrix_ids.filtered(lambda c: c.impact == "low" and not c.is_blocking)
+        cell.priority = "1"
+        self._fresh_transaction()
+        ticket = self._ticket(self.resotic, start, impact="low")
+        self.assertEqual(ticket.priority, "1")
+        # 40 working hours, 6.5 a day: Monday 16 to Monday 23 (39 h), 1 h on Tuesday 24
+        self.assertEqual(ticket.date_response_due, paris(2026, 11, 24, 10, 0))
+        # a target changed
+        target = self.resotic.target_ids.filtered(
+            lambda t: t.priority == "1" and t.kind == "response"
+        )
+        target.amount = 4
+        self._fresh_transaction()
+        ticket = self._ticket(self.resotic, start, impact="low")
+        self.assertEqual(ticket.date_response_due, paris(2026, 11, 16, 15, 0))
+        # a contract for one organisation, whose archiving puts it out of reach
+        specific = self.resotic.copy({"name": "RESOTIC Pontoise", "sequence": 1})
+        specific.partner_ids = self.organisation | self.env["res.partner"].create(
+            {"name": "Mairie de Cergy", "is_company": True}
+        )
+        self._fresh_transaction()
+        self.assertEqual(self._ticket(self.resotic, start).sla_contract_id, specific)
+        self.organisation.active = False
+        self._fresh_transaction()
+        self.assertEqual(self._ticket(self.resotic, start).sla_contract_id, self.resotic)
 
     def test_manager_creates_contract(self):
         Contract = self.env["helpdesk.sla.contract"].with_user(self.manager)
