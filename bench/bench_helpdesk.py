@@ -291,7 +291,7 @@ def run(bench):
         plain_p50 = sorted(plain_timings)[len(plain_timings) // 2]
         sla_p50 = sorted(sla_timings)[len(sla_timings) // 2]
         bench.rows[-1]["note"] = (
-            f"+{(sla_p50 / plain_p50 - 1) * 100:.0f} % vs without (target +10 %)"
+            f"{(sla_p50 / plain_p50 - 1) * 100:+.0f} % vs without (target +10 %)"
         )
 
         # The same, each creation in a transaction of its own (as one request
@@ -317,7 +317,7 @@ def run(bench):
             "helpdesk: create ticket, own transaction, RESOTIC contract",
             sla_fresh,
             None,
-            f"+{(sla_p50 / plain_p50 - 1) * 100:.0f} % vs without (target +10 %)",
+            f"{(sla_p50 / plain_p50 - 1) * 100:+.0f} % vs without (target +10 %)",
         )
         batch = [
             {
