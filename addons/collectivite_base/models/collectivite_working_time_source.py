@@ -21,18 +21,28 @@ class CollectiviteWorkingTimeSource(models.AbstractModel):
         self.env.cr.postcommit.data.pop(WORKING_TIME_TABLES_KEY, None)
         self.env.registry.clear_cache()
 
+    def _affects_working_time(self):
+        """Whether these records are part of what working-time tables are built
+        from (overridden by time off: only leaves without resource count)."""
+        return bool(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self._invalidate_working_time_tables()
+        if records._affects_working_time():
+            self._invalidate_working_time_tables()
         return records
 
     def write(self, vals):
+        affected = self._affects_working_time()
         result = super().write(vals)
-        self._invalidate_working_time_tables()
+        if affected or self._affects_working_time():
+            self._invalidate_working_time_tables()
         return result
 
     def unlink(self):
+        affected = self._affects_working_time()
         result = super().unlink()
-        self._invalidate_working_time_tables()
+        if affected:
+            self._invalidate_working_time_tables()
         return result

@@ -19,3 +19,8 @@ class ResourceCalendarLeaves(models.Model):
         shared = self.filtered(lambda leave: leave.calendar_id and not leave.calendar_id.company_id)
         shared.company_id = False
         super(ResourceCalendarLeaves, self - shared)._compute_company_id()
+
+    def _affects_working_time(self):
+        # An employee's own time off (a leave with a resource) is not part of a
+        # calendar's working time: it must not clear every worker's cache.
+        return any(not leave.resource_id for leave in self)

@@ -344,6 +344,29 @@ class TestWorkingTime(TransactionCase):
             [paris(2026, 6, 8, 12, 0)],
         )
 
+    def test_personal_time_off_keeps_the_cache(self):
+        """A leave of one resource (an agent's day off) is no closure of the
+        calendar: deadlines and the caches they come from are unchanged."""
+        start = paris(2026, 6, 1, 9, 0)  # Monday
+        expected = [paris(2026, 6, 1, 15, 0)]
+        self.assertEqual(self.resotic.add_working_time([start], 4, "hours"), expected)
+        resource = self.env["resource.resource"].create(
+            {"name": "Agent en congé", "calendar_id": self.resotic.id}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Congé",
+                "calendar_id": self.resotic.id,
+                "resource_id": resource.id,
+                "date_from": paris(2026, 6, 1, 0, 0),
+                "date_to": paris(2026, 6, 1, 23, 0),
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(0):
+            self.assertEqual(self.resotic.add_working_time([start], 4, "hours"), expected)
+
     def test_same_deadlines_for_every_company(self):
         """The shared calendar's holidays count for an agent of another company
         only (the multi-company rule does not hide them from the computation)."""
