@@ -39,6 +39,8 @@ class ResUsers(models.Model):
         }
         household_values["contact_channel"] = household_values["contact_channel"] or "email"
         household_values["email"] = email
+        # The phone given at sign-up is the household's contact phone too.
+        household_values["phone"] = member_values.get("phone") or False
         errors = Partner._member_value_errors(member_values)
         errors += Household._household_value_errors(household_values)
         if errors:

@@ -69,6 +69,7 @@ class TestHouseholdSignup(HouseholdCaseMixin, HttpCase):
         self.assertEqual(partner.household_role, "responsible")
         self.assertEqual((household.zip, household.city), ("95300", "Pontoise"))
         self.assertEqual(household.email, "nouvelle.usagere@example.org")
+        self.assertEqual(household.phone, "06 55 44 33 22")
         # The new citizen logs in with their password and sees their household.
         self.authenticate("nouvelle.usagere@example.org", "Motdepasse-2026")
         page = self.url_open("/my/household")
