@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
 from odoo.addons.collectivite_base.tools import email_error
 
 ZIP_RE = re.compile(r"^\d{5}$")
@@ -23,6 +24,11 @@ PORTAL_HOUSEHOLD_FIELDS = (
 REQUIRED_HOUSEHOLD_FIELDS = ("street", "zip", "city")
 AGENT_GROUP = "collectivite_base.collectivite_group_agent"
 MANAGER_GROUP = "collectivite_base.collectivite_group_manager"
+# Moves of the household's life cycle: agents validate and refuse, managers
+# archive and restore.
+VALIDATE = Move(group=AGENT_GROUP, values="_validation_values", effects="_on_validated")
+INVALIDATE = Move(group=AGENT_GROUP, guard="_refusal_blockers", effects="_on_invalidated")
+ARCHIVE = Move(group=MANAGER_GROUP)
 
 
 class CollectiviteHousehold(models.Model):
@@ -48,11 +54,18 @@ class CollectiviteHousehold(models.Model):
     # Citizens (read access to their own household only) write to the town hall from
     # the portal chatter.
     _mail_post_access = "read"
-    _state_transitions = {
-        "draft": ("valid", "invalid", "archived"),
-        "valid": ("invalid", "archived"),
-        "invalid": ("draft", "valid", "archived"),
-        "archived": ("draft",),
+    _state_moves = {
+        "state": {
+            ("draft", "valid"): VALIDATE,
+            ("draft", "invalid"): INVALIDATE,
+            ("draft", "archived"): ARCHIVE,
+            ("valid", "invalid"): INVALIDATE,
+            ("valid", "archived"): ARCHIVE,
+            ("invalid", "draft"): Move(group=AGENT_GROUP),
+            ("invalid", "valid"): VALIDATE,
+            ("invalid", "archived"): ARCHIVE,
+            ("archived", "draft"): Move(group=MANAGER_GROUP),
+        },
     }
 
     name = fields.Char(
@@ -328,9 +341,6 @@ class CollectiviteHousehold(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("collectivite.household") or "/"
-            if vals.get("state", "draft") != "draft":
-                # A household is born "in progress"; validation is an action.
-                self._check_state_rights(vals["state"])
         batch = self.with_context(household_member_batch=True)
         households = super(CollectiviteHousehold, batch).create(vals_list).with_env(self.env)
         households._check_responsible()
@@ -354,49 +364,34 @@ class CollectiviteHousehold(models.Model):
     # State machine
     # ------------------------------------------------------------------
 
-    def _check_transition(self, target):
-        self._check_state_rights(target)
-        return super()._check_transition(target)
+    def _validation_values(self):
+        return {"date_validation": fields.Datetime.now(), "refusal_reason": False}
 
-    def _check_state_rights(self, target):
-        """Who may move households: agents; archiving and restoring: managers."""
-        if self.env.su:
-            return
-        user = self.env.user
-        if not user.has_group(AGENT_GROUP):
-            raise AccessError(self.env._("Only agents can change the state of a household."))
-        touches_archive = target == "archived" or "archived" in self.mapped("state")
-        if touches_archive and not user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only managers can archive or restore a household."))
+    def _on_validated(self):
+        self._notify_citizen("household_accounts.mail_template_household_valid")
+
+    def _refusal_blockers(self, values):
+        if not (values.get("refusal_reason") or "").strip():
+            return [self.env._("the reason of the refusal, sent to the citizen, is missing")]
+        return []
+
+    def _on_invalidated(self):
+        self._notify_citizen("household_accounts.mail_template_household_invalid")
 
     def action_validate(self):
-        self._set_state(
-            "valid", {"date_validation": fields.Datetime.now(), "refusal_reason": False}
-        )
-        self._notify_citizen("household_accounts.mail_template_household_valid")
-        return True
+        return self._move("valid")
 
     def action_invalidate(self, reason):
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(
-                self.env._("Give the reason of the refusal: it is sent to the citizen.")
-            )
-        self._set_state("invalid", {"refusal_reason": reason})
-        self._notify_citizen("household_accounts.mail_template_household_invalid")
-        return True
+        return self._move("invalid", {"refusal_reason": (reason or "").strip()})
 
     def action_reset_draft(self):
-        self._set_state("draft")
-        return True
+        return self._move("draft")
 
     def action_archive_household(self):
-        self._set_state("archived")
-        return True
+        return self._move("archived")
 
     def action_restore_household(self):
-        self._set_state("draft")
-        return True
+        return self._move("draft")
 
     def action_accept_pending_change(self):
         return self.pending_change_id.action_accept()
@@ -517,7 +512,7 @@ class CollectiviteHousehold(models.Model):
         household = self.sudo()  # sudo: owner checked by _check_portal_owner
         household._apply_change_values(household_values, members)
         if household.state == "invalid":
-            household._set_state("draft", {"refusal_reason": False})
+            household._move("draft", {"refusal_reason": False})
         return Change
 
     def _clean_change_values(self, household_values, members):

@@ -1,7 +1,11 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+
+from .collectivite_household import AGENT_GROUP
 
 
 class CollectiviteHouseholdChange(models.Model):
@@ -16,7 +20,22 @@ class CollectiviteHouseholdChange(models.Model):
     _description = "Household change request"
     _inherit = ["collectivite.state.mixin"]
     _order = "id desc"
-    _state_transitions = {"pending": ("accepted", "refused")}
+    _state_moves = {
+        "state": {
+            ("pending", "accepted"): Move(
+                group=AGENT_GROUP,
+                guard="_acceptance_blockers",
+                values="_decision_values",
+                effects="_on_accepted",
+            ),
+            ("pending", "refused"): Move(
+                group=AGENT_GROUP,
+                guard="_refusal_blockers",
+                values="_decision_values",
+                effects="_on_refused",
+            ),
+        },
+    }
 
     household_id = fields.Many2one(
         "collectivite.household",
@@ -159,46 +178,43 @@ class CollectiviteHouseholdChange(models.Model):
             )
         return changes
 
-    def action_accept(self):
-        for change in self:
-            change._check_transition("accepted")
-            if change.household_id.state == "archived":
-                raise UserError(
-                    self.env._(
-                        "Household %(name)s is archived: restore it before accepting its change.",
-                        name=change.household_id.name,
-                    )
+    def _decision_values(self):
+        return {"decision_user_id": self.env.uid, "date_decision": fields.Datetime.now()}
+
+    def _acceptance_blockers(self, values):
+        if self.household_id.state == "archived":
+            return [
+                self.env._(
+                    "household %(name)s is archived: restore it before accepting its change",
+                    name=self.household_id.name,
                 )
+            ]
+        return []
+
+    def _on_accepted(self):
+        for change in self:
             change.household_id._apply_change_values(
                 change.household_values or {}, change.member_values or []
             )
-        self._set_state(
-            "accepted",
-            {"decision_user_id": self.env.uid, "date_decision": fields.Datetime.now()},
-        )
         self.household_id._notify_citizen(
             "household_accounts.mail_template_household_change_accepted"
         )
-        return True
 
-    def action_refuse(self, reason):
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(
-                self.env._("Give the reason of the refusal: it is sent to the citizen.")
-            )
-        self._set_state(
-            "refused",
-            {
-                "decision_user_id": self.env.uid,
-                "date_decision": fields.Datetime.now(),
-                "refusal_reason": reason,
-            },
-        )
+    def _refusal_blockers(self, values):
+        if not (values.get("refusal_reason") or "").strip():
+            return [self.env._("the reason of the refusal, sent to the citizen, is missing")]
+        return []
+
+    def _on_refused(self):
         self.household_id._notify_citizen(
             "household_accounts.mail_template_household_change_refused"
         )
-        return True
+
+    def action_accept(self):
+        return self._move("accepted")
+
+    def action_refuse(self, reason):
+        return self._move("refused", {"refusal_reason": (reason or "").strip()})
 
     def action_open_refuse_wizard(self):
         self.ensure_one()

@@ -14,7 +14,8 @@ class TestHouseholdState(HouseholdCaseMixin, TransactionCase):
     def _household(self, state="draft"):
         household = self.create_household("Jeanne", "Lambert")
         if state != "draft":
-            household.sudo().with_context(collectivite_state_checked=True).write({"state": state})
+            values = {"refusal_reason": "Pièce manquante."} if state == "invalid" else {}
+            household.sudo()._move(state, values)
         return household
 
     def assertRefused(self, household, action, exception=UserError):
@@ -120,7 +121,7 @@ class TestHouseholdState(HouseholdCaseMixin, TransactionCase):
         household = self._household("valid").with_user(self.agent).with_context(lang="fr_FR")
         with self.assertRaises(AccessError) as error:
             household.action_archive_household()
-        self.assertIn("Seuls les gestionnaires", str(error.exception))
+        self.assertIn("Vous n’êtes pas autorisé", str(error.exception))
         with self.assertRaises(UserError) as error:
             household.action_invalidate("")
-        self.assertIn("Indiquez le motif", str(error.exception))
+        self.assertIn("motif du refus", str(error.exception))

@@ -7,8 +7,13 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import escape_psql
 
+from odoo.addons.collectivite_base.markers import is_marked, server_marks
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+
 from ..ldap_utils import DirectoryError, encode_modlist, ssha
 
+# Marks the operation's own writes of its status while it runs.
+INTERNAL_MARK = "ldap_operation_internal"
 UID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _logger = logging.getLogger(__name__)
 
@@ -29,10 +34,18 @@ class CollectiviteLdapOperation(models.Model):
     _inherit = ["mail.thread", "collectivite.state.mixin"]
     _order = "id desc"
 
-    _state_transitions = {
-        "draft": ("ldap_done", "done", "error", "cancelled"),
-        "ldap_done": ("done", "error"),
-        "error": ("ldap_done", "done", "cancelled"),
+    # Every move is made by running the operation (or cancelling it), never by a
+    # client writing its state.
+    _state_moves = {
+        "state": {
+            (source, target): Move(by_write=False)
+            for source, targets in {
+                "draft": ("ldap_done", "done", "error", "cancelled"),
+                "ldap_done": ("done", "error"),
+                "error": ("ldap_done", "done", "cancelled"),
+            }.items()
+            for target in targets
+        },
     }
 
     name = fields.Char(compute="_compute_name", search="_search_name")
@@ -129,7 +142,7 @@ class CollectiviteLdapOperation(models.Model):
     place_city = fields.Char(string="City")
     place_phone = fields.Char(string="Phone number")
 
-    # Written only by running the operation (``_set_state`` / ``_write_internal``).
+    # Written only by running the operation (``_move`` / ``_write_internal``).
     _status_fields = frozenset(
         ("state", "is_ldap_done", "is_odoo_done", "has_ldap_entry", "error_message", "date_done")
     )
@@ -146,7 +159,7 @@ class CollectiviteLdapOperation(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not (self.env.su or self.env.context.get("collectivite_state_checked")):
+        if not (self.env.su or is_marked(INTERNAL_MARK)):
             if self._status_fields & set(vals):
                 raise UserError(
                     self.env._("The status of an operation changes only by running it.")
@@ -162,7 +175,18 @@ class CollectiviteLdapOperation(models.Model):
         return super().write(vals)
 
     def _write_internal(self, vals):
-        return self.with_context(collectivite_state_checked=True).write(vals)
+        with server_marks(INTERNAL_MARK):
+            return self.write(vals)
+
+    def _move(self, target, values=None, field="state"):
+        with server_marks(INTERNAL_MARK):
+            return super()._move(target, values, field)
+
+    def _fail(self, message):
+        """Record the failure of a step: the operation is (or stays) in error."""
+        if self.state == "error":
+            return self._write_internal({"error_message": message})
+        return self._move("error", {"error_message": message})
 
     @api.model
     def _action_new(self, **defaults):
@@ -387,7 +411,7 @@ class CollectiviteLdapOperation(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         self.sudo().password_hash = False  # sudo: system-only field, never kept
-        self._set_state("cancelled")
+        self._move("cancelled")
         return True
 
     def action_retry(self):
@@ -415,17 +439,17 @@ class CollectiviteLdapOperation(models.Model):
                 with config._ldap_open(conf) as connection:
                     getattr(self, "_ldap_%s" % step)(connection, conf)
             except DirectoryError as error:
-                self._set_state("error", {"error_message": str(error)})
+                self._fail(str(error))
                 return False
             self.sudo().password_hash = False  # sudo: system-only field, cleared once used
-            self._set_state("ldap_done", {"is_ldap_done": True, "error_message": False})
+            self._move("ldap_done", {"is_ldap_done": True, "error_message": False})
         try:
             with self.env.cr.savepoint():
                 getattr(self, "_odoo_%s" % step)()
         except (UserError, ValidationError) as error:
-            self._set_state("error", {"error_message": str(error)})
+            self._fail(str(error))
             return False
-        self._set_state(
+        self._move(
             "done",
             {"is_odoo_done": True, "error_message": False, "date_done": fields.Datetime.now()},
         )

@@ -2,11 +2,15 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
 
 MIMETYPES_PARAM = "teleservice_requests.allowed_mimetypes"
 MAX_SIZE_PARAM = "teleservice_requests.max_file_size_mb"
 DEFAULT_MIMETYPES = "application/pdf,image/jpeg,image/png"
+AGENT_GROUP = "collectivite_base.collectivite_group_agent"
+RESET = Move(group=AGENT_GROUP, values="_reset_values", effects="_log_on_requests")
 
 
 class CollectiviteJustificatif(models.Model):
@@ -18,11 +22,20 @@ class CollectiviteJustificatif(models.Model):
     _inherit = ["mail.thread", "collectivite.state.mixin", "collectivite.system.log"]
     _order = "create_date desc, id desc"
 
-    _state_transitions = {
-        "pending": ("validated", "refused"),
-        "validated": ("expired", "pending"),
-        "refused": ("pending",),
-        "expired": ("pending",),
+    _state_moves = {
+        "state": {
+            ("pending", "validated"): Move(
+                group=AGENT_GROUP,
+                guard="_validation_blockers",
+                values="_validation_values",
+                effects=("_on_validated", "_log_on_requests"),
+            ),
+            ("pending", "refused"): Move(group=AGENT_GROUP, effects="_log_on_requests"),
+            ("validated", "expired"): Move(group=AGENT_GROUP, effects="_log_on_requests"),
+            ("validated", "pending"): RESET,
+            ("refused", "pending"): RESET,
+            ("expired", "pending"): RESET,
+        },
     }
 
     name = fields.Char(required=True, tracking=True)
@@ -113,11 +126,6 @@ class CollectiviteJustificatif(models.Model):
         self._check_uploads(self.page_ids)
 
     # --------------------------------------------------------------- life cycle
-    def _set_state(self, target, values=None):
-        result = super()._set_state(target, values)
-        self._log_on_requests()
-        return result
-
     def _log_on_requests(self):
         """Write each justificatif's new state in the history of its requests,
         in one batch of messages."""
@@ -139,33 +147,41 @@ class CollectiviteJustificatif(models.Model):
                 author_id=self._history_author_id(),
             )
 
-    def action_validate(self):
+    def _validation_blockers(self, values):
+        blockers = []
+        if not self.page_ids:
+            blockers.append(self.env._("it has no page: add the scanned document first"))
+        valid_until = values.get("date_valid_until", self.date_valid_until)
+        if valid_until and fields.Date.to_date(valid_until) < fields.Date.context_today(self):
+            blockers.append(
+                self.env._("it expired on %(date)s", date=fields.Date.to_date(valid_until))
+            )
+        return blockers
+
+    def _validation_values(self):
+        return {"validator_id": self.env.uid, "date_validated": fields.Datetime.now()}
+
+    def _on_validated(self):
+        """Justificatifs validated without an end of validity get their type's."""
         today = fields.Date.context_today(self)
-        for justificatif in self:
-            values = {"validator_id": self.env.uid, "date_validated": fields.Datetime.now()}
-            if not justificatif.date_valid_until and justificatif.type_id.validity_months:
-                values["date_valid_until"] = today + relativedelta(
-                    months=justificatif.type_id.validity_months
-                )
-            if justificatif.date_valid_until and justificatif.date_valid_until < today:
-                raise UserError(
-                    self.env._(
-                        "The justificatif “%(name)s” expired on %(date)s: it cannot be validated.",
-                        name=justificatif.name,
-                        date=justificatif.date_valid_until,
-                    )
-                )
-            justificatif._set_state("validated", values)
-        return True
+        undated = self.filtered(lambda j: not j.date_valid_until and j.type_id.validity_months)
+        for months, justificatifs in undated.grouped(lambda j: j.type_id.validity_months).items():
+            justificatifs.write({"date_valid_until": today + relativedelta(months=months)})
+
+    def _reset_values(self):
+        return {"validator_id": False, "date_validated": False}
+
+    def action_validate(self):
+        return self._move("validated")
 
     def action_refuse(self):
-        return self._set_state("refused")
+        return self._move("refused")
 
     def action_expire(self):
-        return self._set_state("expired")
+        return self._move("expired")
 
     def action_reset(self):
-        return self._set_state("pending", {"validator_id": False, "date_validated": False})
+        return self._move("pending")
 
     @api.model
     def _cron_expire(self, batch_size=1000):

@@ -12,6 +12,8 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 from odoo.tools.sql import create_index
 
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+
 LOCK_PARAM = "teleservice_requests.lock_minutes"
 NOTIFY_NEW_PARAM = "teleservice_requests.notify_new_request"
 DIGEST_PARAM = "teleservice_requests.qos_digest_mode"
@@ -22,12 +24,15 @@ DRAFT_NOTICE_PARAM = "teleservice_requests.draft_notice_days"
 OPEN_STATES = ("pending", "in_progress", "complete", "incomplete", "rectified")
 DONE_STATES = ("closed", "archived")
 LOCK_FIELDS = {"lock_user_id", "lock_expiry"}
-# Data state: a second, small life cycle checked by ``_set_data_state``.
-DATA_TRANSITIONS = {
-    "to_check": ("valid", "invalid"),
-    "valid": ("to_check",),
-    "invalid": ("to_check",),
-}
+AGENT_GROUP = "collectivite_base.collectivite_group_agent"
+# Moves of the request's life cycle (the citizen or the counter submits, agents
+# instruct) and of its data.
+INSTRUCT = Move(group=AGENT_GROUP, values="_agent_values")
+VALIDATE = Move(group=AGENT_GROUP, guard="_validation_blockers", values="_validation_values")
+RECTIFY = Move(group=AGENT_GROUP, values="_agent_values", effects="_on_rectified")
+CLOSE = Move(group=AGENT_GROUP, values="_closing_values", effects="_on_closed")
+SUBMIT = Move(guard="_submission_blockers", values="_submission_values", effects="_on_submitted")
+CHECK_DATA = Move(group=AGENT_GROUP, guard="_data_blockers", values="_agent_values")
 
 
 class CollectiviteRequest(models.Model):
@@ -45,18 +50,36 @@ class CollectiviteRequest(models.Model):
     # The citizen may answer the notes of a request they can read.
     _mail_post_access = "read"
 
-    _state_transitions = {
-        "draft": ("pending",),
-        "pending": ("in_progress", "cancelled"),
-        "in_progress": ("complete", "incomplete", "cancelled"),
-        "complete": ("validated", "refused", "cancelled"),
-        "incomplete": ("rectified", "refused", "cancelled"),
-        "rectified": ("validated", "refused", "cancelled", "incomplete"),
-        "validated": ("notified",),
-        "refused": ("notified",),
-        "cancelled": ("notified",),
-        "notified": ("closed",),
-        "closed": ("archived",),
+    _state_moves = {
+        "state": {
+            ("draft", "pending"): SUBMIT,
+            ("pending", "in_progress"): INSTRUCT,
+            ("pending", "cancelled"): INSTRUCT,
+            ("in_progress", "complete"): INSTRUCT,
+            ("in_progress", "incomplete"): INSTRUCT,
+            ("in_progress", "cancelled"): INSTRUCT,
+            ("complete", "validated"): VALIDATE,
+            ("complete", "refused"): INSTRUCT,
+            ("complete", "cancelled"): INSTRUCT,
+            ("incomplete", "rectified"): RECTIFY,
+            ("incomplete", "refused"): INSTRUCT,
+            ("incomplete", "cancelled"): INSTRUCT,
+            ("rectified", "validated"): VALIDATE,
+            ("rectified", "refused"): INSTRUCT,
+            ("rectified", "cancelled"): INSTRUCT,
+            ("rectified", "incomplete"): INSTRUCT,
+            ("validated", "notified"): INSTRUCT,
+            ("refused", "notified"): INSTRUCT,
+            ("cancelled", "notified"): INSTRUCT,
+            ("notified", "closed"): CLOSE,
+            ("closed", "archived"): INSTRUCT,
+        },
+        "data_state": {
+            ("to_check", "valid"): CHECK_DATA,
+            ("to_check", "invalid"): CHECK_DATA,
+            ("valid", "to_check"): CHECK_DATA,
+            ("invalid", "to_check"): CHECK_DATA,
+        },
     }
 
     name = fields.Char(
@@ -452,46 +475,64 @@ class CollectiviteRequest(models.Model):
             date_last_action=fields.Datetime.now(),
         )
 
-    def action_submit(self):
+    def _submission_blockers(self, values):
+        blockers = []
+        teleservice = self.teleservice_id
         today = fields.Date.context_today(self)
-        now = fields.Datetime.now()
-        for request in self:
-            season = request.teleservice_id._open_season(today)
-            if request.teleservice_id.season_ids and not season:
-                raise UserError(
-                    self.env._(
-                        "Registration for %(teleservice)s is closed: no season is open "
-                        "on %(date)s.",
-                        teleservice=request.teleservice_id.name,
-                        date=today,
-                    )
+        if teleservice.season_ids and not teleservice._open_season(today):
+            blockers.append(
+                self.env._(
+                    "registration for %(teleservice)s is closed: no season is open on %(date)s",
+                    teleservice=teleservice.name,
+                    date=today,
                 )
-            if request.teleservice_id.needs_household and not request.household_id:
-                raise UserError(
-                    self.env._(
-                        "%(teleservice)s needs a household account.",
-                        teleservice=request.teleservice_id.name,
-                    )
+            )
+        if teleservice.needs_household and not self.household_id:
+            blockers.append(
+                self.env._(
+                    "%(teleservice)s needs a household account", teleservice=teleservice.name
                 )
-            request.value_ids._check_required()
-            request._set_state("pending", {"date_submitted": now, "season_id": season.id})
+            )
+        missing = self.value_ids.filtered(lambda line: line.required and not line.is_set)
+        if missing:
+            blockers.append(
+                self.env._(
+                    "required fields are empty: %(fields)s",
+                    fields=", ".join(missing.mapped("name")),
+                )
+            )
+        return blockers
+
+    def _submission_values(self):
+        return {"date_submitted": fields.Datetime.now()}
+
+    def _on_submitted(self):
+        today = fields.Date.context_today(self)
+        for teleservice, requests in self.grouped("teleservice_id").items():
+            season = teleservice._open_season(today)
+            if season:
+                requests.write({"season_id": season.id})
         self.env.ref("teleservice_requests.ir_cron_notify_new_requests")._trigger()
-        return True
+
+    def action_submit(self):
+        return self._move("pending")
 
     def action_start(self):
-        return self._set_state("in_progress", self._agent_values())
+        return self._move("in_progress")
 
     def action_mark_complete(self):
-        return self._set_state("complete", self._agent_values())
+        return self._move("complete")
 
     def action_mark_incomplete(self):
-        return self._set_state("incomplete", self._agent_values())
+        return self._move("incomplete")
 
     def action_rectify(self):
-        self.filtered(lambda r: r.data_state == "invalid")._set_data_state("to_check")
-        return self._set_state("rectified", self._agent_values())
+        return self._move("rectified")
 
-    def _validation_blockers(self):
+    def _on_rectified(self):
+        self.filtered(lambda r: r.data_state == "invalid")._move("to_check", field="data_state")
+
+    def _validation_blockers(self, values):
         """What prevents validating the request, as readable sentences."""
         self.ensure_one()
         missing = []
@@ -513,76 +554,54 @@ class CollectiviteRequest(models.Model):
             )
         return missing
 
+    def _validation_values(self):
+        return self._agent_values({"date_validated": fields.Datetime.now()})
+
     def action_validate(self):
-        self._check_transition("validated")
-        for request in self:
-            missing = request._validation_blockers()
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Request %(ref)s cannot be validated: %(missing)s.",
-                        ref=request.name,
-                        missing="; ".join(missing),
-                    )
-                )
-        return self._set_state(
-            "validated", self._agent_values({"date_validated": fields.Datetime.now()})
-        )
+        return self._move("validated")
 
     def action_refuse(self):
-        return self._set_state("refused", self._agent_values())
+        return self._move("refused")
 
     def action_cancel(self):
-        return self._set_state("cancelled", self._agent_values())
+        return self._move("cancelled")
 
     def action_notify(self):
-        return self._set_state("notified", self._agent_values())
+        return self._move("notified")
+
+    def _closing_values(self):
+        return self._agent_values({"date_closed": fields.Datetime.now()})
+
+    def _on_closed(self):
+        late = self.filtered(lambda r: r.date_qos_deadline and r.date_qos_deadline <= r.date_closed)
+        late.write({"is_late": True, "is_urgent": True})
 
     def action_close(self):
-        now = fields.Datetime.now()
-        values = self._agent_values({"date_closed": now})
-        late = self.filtered(lambda r: r.date_qos_deadline and r.date_qos_deadline <= now)
-        late._check_transition("closed")
-        late.write({"is_late": True, "is_urgent": True})
-        return self._set_state("closed", values)
+        return self._move("closed")
 
     def action_archive_request(self):
-        return self._set_state("archived", self._agent_values())
+        return self._move("archived")
 
     # ------------------------------------------------------------ data state
-    def _set_data_state(self, target):
-        labels = dict(self._fields["data_state"]._description_selection(self.env))
-        for request in self:
-            if target != request.data_state and target not in DATA_TRANSITIONS.get(
-                request.data_state, ()
-            ):
-                raise UserError(
-                    self.env._(
-                        "The data of %(ref)s cannot go from “%(src)s” to “%(dst)s”.",
-                        ref=request.name,
-                        src=labels[request.data_state],
-                        dst=labels[target],
-                    )
+    def _data_blockers(self, values):
+        if self.state in DONE_STATES + ("draft",):
+            return [
+                self.env._(
+                    "its data cannot change in state “%(state)s”",
+                    state=self._state_label(self.state),
                 )
-            if request.state in DONE_STATES + ("draft",):
-                raise UserError(
-                    self.env._(
-                        "The data of %(ref)s cannot change in state “%(state)s”.",
-                        ref=request.name,
-                        state=request._state_label(request.state),
-                    )
-                )
-        return self.write(self._agent_values({"data_state": target}))
+            ]
+        return []
 
     def action_validate_data(self):
         self.value_ids._check_required()
-        return self._set_data_state("valid")
+        return self._move("valid", field="data_state")
 
     def action_invalidate_data(self):
-        return self._set_data_state("invalid")
+        return self._move("invalid", field="data_state")
 
     def action_reset_data(self):
-        return self._set_data_state("to_check")
+        return self._move("to_check", field="data_state")
 
     # ------------------------------------------------------------------ notes
     def _track_subtype(self, init_values):

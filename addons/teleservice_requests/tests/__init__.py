@@ -7,4 +7,5 @@ from . import (
     test_report,
     test_request_workflow,
     test_rights,
+    test_state_moves,
 )

@@ -1,3 +1,4 @@
+import base64
 from datetime import datetime
 
 from odoo.fields import Command
@@ -5,6 +6,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 AGENT = "collectivite_base.collectivite_group_agent"
 MANAGER = "collectivite_base.collectivite_group_manager"
+PDF_PAGE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 class TeleserviceCommon(TransactionCase):
@@ -169,6 +171,11 @@ class TeleserviceCommon(TransactionCase):
         )
         records.invalidate_recordset()
 
+    def _page(self, name="facture.pdf"):
+        return self.env["ir.attachment"].create(
+            {"name": name, "datas": base64.b64encode(PDF_PAGE), "mimetype": "application/pdf"}
+        )
+
     def _justificatif(self, request, **values):
         justificatif = self.env["collectivite.justificatif"].create(
             dict(
@@ -176,6 +183,7 @@ class TeleserviceCommon(TransactionCase):
                     "name": "Facture EDF",
                     "type_id": self.jtype_address.id,
                     "household_id": self.household.id,
+                    "page_ids": [Command.link(self._page().id)],
                 },
                 **values,
             )

@@ -64,7 +64,7 @@ class TestQualityOfService(TeleserviceCommon):
         urgent.write({"date_submitted": now})
         self._force(urgent, date_qos_alert=now - timedelta(hours=1))
         closed.date_submitted = now - timedelta(days=30)
-        closed.with_context(collectivite_state_checked=True).state = "closed"
+        self._force(closed, state="closed")
         Request = self.env["collectivite.request"]
         self.assertEqual(Request._cron_update_qos(), 0)
         self.assertTrue(late.is_late and late.is_urgent)
