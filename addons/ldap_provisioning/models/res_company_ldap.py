@@ -262,21 +262,34 @@ class ResCompanyLdap(models.Model):
         return values
 
     def _get_ldap_dicts(self):
+        """As auth_ldap, with LDAPS and timeouts; a provisioning directory saved
+        without TLS (before it was required) is not used for logins either."""
         confs = super()._get_ldap_dicts()
         configs = self.sudo().browse([conf["id"] for conf in confs])  # sudo: as auth_ldap
         extra = {
             row["id"]: row
             for row in configs.read(
-                ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile"], load=None
+                ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile", "is_provisioning"],
+                load=None,
             )
         }
+        result = []
         for conf in confs:
+            row = extra[conf["id"]]
+            if row["is_provisioning"] and not (conf["ldap_tls"] or row["ldap_ssl"]):
+                _logger.warning(
+                    "LDAP directory %s:%s provisions agents without TLS: not used for logins",
+                    conf["ldap_server"],
+                    conf["ldap_server_port"],
+                )
+                continue
             conf.update(
-                ldap_ssl=extra[conf["id"]]["ldap_ssl"],
-                ldap_network_timeout=extra[conf["id"]]["ldap_network_timeout"],
-                ldap_tls_cacertfile=extra[conf["id"]]["ldap_tls_cacertfile"],
+                ldap_ssl=row["ldap_ssl"],
+                ldap_network_timeout=row["ldap_network_timeout"],
+                ldap_tls_cacertfile=row["ldap_tls_cacertfile"],
             )
-        return confs
+            result.append(conf)
+        return result
 
     def _provisioning_conf(self, require_tls=True):
         """The configuration of this directory as a dict (with the bind password).

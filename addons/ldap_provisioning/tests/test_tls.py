@@ -66,6 +66,13 @@ class TestTls(LdapCase):
         self.assertEqual(self.config.last_sync_state, "failed")
         self.assertIn("StartTLS", self.config.last_sync_report)
         self.assertFalse(self.users("philippe.usclade"))
+        # Nor for logins: the agents' passwords would travel in clear.
+        with self.assertLogs(
+            "odoo.addons.ldap_provisioning.models.res_company_ldap", "WARNING"
+        ) as logs:
+            confs = Ldap._get_ldap_dicts()
+        self.assertNotIn(self.config.id, [conf["id"] for conf in confs])
+        self.assertIn("without TLS", logs.output[0])
         operation = (
             self.env["collectivite.ldap.operation"]
             .with_context(lang="fr_FR")
