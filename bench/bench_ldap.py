@@ -79,7 +79,7 @@ def generate(bench):
     helper = _slapd_module()
     agents, groups = bench.size(5000), bench.size(200)
     prefix = "b%06d" % (int(time.time()) % 1000000)
-    server = helper.Slapd(PORT).start()
+    server = helper.Slapd(PORT, tls_port=PORT + 1).start()
     STATE["slapd"] = server
     atexit.register(_stop)
     start = time.perf_counter()
@@ -115,6 +115,8 @@ def generate(bench):
                 "ldap_base": helper.PEOPLE_BASE,
                 "ldap_filter": "(&(objectClass=inetOrgPerson)(uid=%s))",
                 "create_user": False,
+                "ldap_tls": True,  # StartTLS: a provisioning directory requires TLS
+                "ldap_tls_cacertfile": server.ca_file,
                 "is_provisioning": True,
                 "ldap_people_base": helper.PEOPLE_BASE,
                 "ldap_groups_base": helper.GROUPS_BASE,

@@ -1,9 +1,5 @@
 """Small helpers shared by the provisioning models (no Odoo model here)."""
 
-import base64
-import hashlib
-import os
-
 import ldap
 import ldap.dn
 
@@ -29,13 +25,6 @@ def normalize_dn(dn):
         return ldap.dn.dn2str(ldap.dn.str2dn(dn)).lower()
     except ldap.DECODING_ERROR:
         return dn.strip().lower()
-
-
-def ssha(password):
-    """The salted SHA-1 hash OpenLDAP accepts as ``userPassword`` ({SSHA})."""
-    salt = os.urandom(8)
-    digest = hashlib.sha1(password.encode() + salt).digest()  # noqa: S324 (LDAP scheme)
-    return "{SSHA}" + base64.b64encode(digest + salt).decode()
 
 
 def first_value(attrs, name):

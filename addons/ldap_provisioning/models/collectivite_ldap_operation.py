@@ -2,6 +2,7 @@ import logging
 import re
 
 import ldap
+from ldap.filter import filter_format
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -10,7 +11,7 @@ from odoo.tools import escape_psql
 from odoo.addons.collectivite_base.markers import is_marked, server_marks
 from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
 
-from ..ldap_utils import DirectoryError, encode_modlist, ssha
+from ..ldap_utils import DirectoryError, encode_modlist, first_value
 
 # Marks the operation's own writes of its status while it runs.
 INTERNAL_MARK = "ldap_operation_internal"
@@ -119,9 +120,12 @@ class CollectiviteLdapOperation(models.Model):
         string="Directory password",
         compute="_compute_initial_password",
         inverse="_inverse_initial_password",
-        help="Written (hashed) to the directory; never kept once the directory step is done.",
+        help="Given to the directory with the LDAP Password Modify operation, which hashes it; "
+        "never kept once the operation is done, in error or cancelled.",
     )
-    password_hash = fields.Char(copy=False, groups="base.group_system")
+    # The password waiting for the directory step (Password Modify needs it as
+    # typed): system-only, emptied by any move out of draft.
+    pending_password = fields.Char(copy=False, groups="base.group_system")
 
     # School or leisure centre
     school_id = fields.Many2one(
@@ -147,16 +151,27 @@ class CollectiviteLdapOperation(models.Model):
         ("state", "is_ldap_done", "is_odoo_done", "has_ldap_entry", "error_message", "date_done")
     )
 
+    # Fields whose values decide which groups an operation gives and to whom.
+    _rights_fields = frozenset(
+        ("target", "operation_type", "user_id", "group_mapping_ids", "ldap_config_id")
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # Defaults sent in the context count as values (``default_has_ldap_entry``...).
+        defaults = {
+            key[8:]: value for key, value in self.env.context.items() if key.startswith("default_")
+        }
         started = any(
-            vals.get(name) not in (None, False, "draft")
+            {**defaults, **vals}.get(name) not in (None, False, "draft")
             for vals in vals_list
             for name in self._status_fields
         )
         if started and not self.env.su:
             raise UserError(self.env._("The status of an operation changes only by running it."))
-        return super().create(vals_list)
+        operations = super().create(vals_list)
+        operations._check_operator_rights()
+        return operations
 
     def write(self, vals):
         if not (self.env.su or is_marked(INTERNAL_MARK)):
@@ -172,7 +187,12 @@ class CollectiviteLdapOperation(models.Model):
                         "with Retry."
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if self._rights_fields & set(vals):
+            self._check_operator_rights()
+        if vals.get("state", "draft") != "draft":
+            self._forget_pending_password()
+        return result
 
     def _write_internal(self, vals):
         with server_marks(INTERNAL_MARK):
@@ -245,7 +265,34 @@ class CollectiviteLdapOperation(models.Model):
     def _inverse_initial_password(self):
         for operation in self:
             if operation.initial_password:
-                operation.sudo().password_hash = ssha(operation.initial_password)  # sudo: hash
+                if operation.state != "draft":
+                    raise UserError(
+                        self.env._("The password of a started operation cannot be changed.")
+                    )
+                operation._check_operator_rights()
+                # sudo: system-only field, written after the rights check above
+                operation.sudo().pending_password = operation.initial_password
+
+    def _forget_pending_password(self):
+        """Empty the pending password of operations out of draft.
+
+        A password still there when an operation ends in error never reached the
+        directory: the chatter says so (the retry creates or modifies the entry
+        without it).
+        """
+        # sudo: system-only field, only emptied here
+        operations = self.sudo().filtered(lambda o: o.state != "draft" and o.pending_password)
+        if not operations:
+            return
+        operations.pending_password = False
+        for operation in operations.filtered(lambda o: o.state == "error"):
+            operation.message_post(
+                body=self.env._(
+                    "The password typed for this operation did not reach the directory and was "
+                    "not kept: give it with a modification of the agent."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     @api.onchange("user_id")
     def _onchange_user_id(self):
@@ -360,6 +407,52 @@ class CollectiviteLdapOperation(models.Model):
                 self.env._("Only the administrators of the referential run directory operations.")
             )
         self.check_access("write")
+        self._check_operator_rights()
+
+    def _operator_rights_blockers(self):
+        """Why the current user may not make this operation (French sentences).
+
+        An operator gives only Odoo groups they hold themselves, and modifies,
+        disables or sets the password of an agent only when the agent has no
+        group they do not hold.
+        """
+        self.ensure_one()
+        if self.env.su or self.target != "agent":
+            return []
+        operator_groups = self.env.user.groups_id
+        blockers = []
+        if self.operation_type != "disable":
+            missing = self.group_mapping_ids.group_ids - operator_groups
+            if missing:
+                blockers.append(
+                    self.env._(
+                        "You cannot give groups you do not hold yourself: %(groups)s.",
+                        groups=", ".join(missing.mapped("full_name")),
+                    )
+                )
+        if self.operation_type in ("update", "disable") and self.user_id:
+            blockers += self._target_rights_blockers(self.user_id.groups_id)
+        return blockers
+
+    def _target_rights_blockers(self, groups):
+        """Blockers when the agent has ``groups`` the current user does not hold."""
+        above = groups - self.env.user.groups_id
+        if not above:
+            return []
+        return [
+            self.env._(
+                "%(agent)s has rights you do not hold (%(groups)s): only an operator who holds "
+                "them can modify this agent, disable them or change their password.",
+                agent=self.user_id.display_name or self.ldap_uid or "",
+                groups=", ".join(above.mapped("full_name")),
+            )
+        ]
+
+    def _check_operator_rights(self):
+        for operation in self:
+            blockers = operation._operator_rights_blockers()
+            if blockers:
+                raise AccessError("\n".join(blockers))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):
@@ -410,7 +503,6 @@ class CollectiviteLdapOperation(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-        self.sudo().password_hash = False  # sudo: system-only field, never kept
         self._move("cancelled")
         return True
 
@@ -441,7 +533,6 @@ class CollectiviteLdapOperation(models.Model):
             except DirectoryError as error:
                 self._fail(str(error))
                 return False
-            self.sudo().password_hash = False  # sudo: system-only field, cleared once used
             self._move("ldap_done", {"is_ldap_done": True, "error_message": False})
         try:
             with self.env.cr.savepoint():
@@ -486,10 +577,12 @@ class CollectiviteLdapOperation(models.Model):
                 self.env._("The login %(uid)s already exists in the directory.", uid=self.ldap_uid)
             )
         attributes = self._person_attributes()
-        password = self.sudo().password_hash  # sudo: system-only field
         if found:
+            # The entry this operation wrote (a retry): still only with groups
+            # the operator holds.
             dn = found[0]
-            self._ldap_modify_person(connection, dn, attributes, password)
+            self._ldap_check_target_rights(connection, conf, dn)
+            self._ldap_modify_person(connection, dn, attributes)
         else:
             dn = self._person_dn(conf)
             values = dict(
@@ -497,34 +590,63 @@ class CollectiviteLdapOperation(models.Model):
                 objectClass=["top", "person", "organizationalPerson", "inetOrgPerson"],
                 uid=self.ldap_uid,
             )
-            if password:
-                values["userPassword"] = password
             connection.add_s(dn, encode_modlist(values))
             # Kept even when a later step fails: a retry finishes this entry.
             self._write_internal({"has_ldap_entry": True})
+        self._ldap_set_password(connection, dn)
         self._ldap_set_memberships(connection, conf, dn, self.group_mapping_ids)
 
-    def _ldap_modify_person(self, connection, dn, attributes, password=None):
+    def _ldap_modify_person(self, connection, dn, attributes):
         modlist = [
             (ldap.MOD_REPLACE, key, [value.encode()] if value else None)
             for key, value in attributes.items()
         ]
-        if password:
-            modlist.append((ldap.MOD_REPLACE, "userPassword", [password.encode()]))
         connection.modify_s(dn, modlist)
+
+    def _ldap_set_password(self, connection, dn):
+        """Give the pending password to the directory (RFC 3062 Password Modify).
+
+        The directory hashes it with its own scheme; Odoo never writes
+        ``userPassword``. Emptied at once: a later failure cannot replay it.
+        """
+        password = self.sudo().pending_password  # sudo: system-only field, this operation's
+        if not password:
+            return
+        connection.passwd_s(dn, None, password)
+        self.sudo().pending_password = False  # sudo: system-only field, used
+
+    def _ldap_check_target_rights(self, connection, conf, dn):
+        """The agent's groups in the directory itself (not only in Odoo) must be
+        held by the operator: a change made outside Odoo counts too."""
+        if self.env.su or not conf["groups_base"]:
+            return
+        entries = self.ldap_config_id._ldap_paged_search(
+            connection,
+            conf,
+            conf["groups_base"],
+            filter_format(
+                "(&(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
+                "(|(member=%s)(uniqueMember=%s)))",
+                [dn, dn],
+            ),
+            ["cn"],
+        )
+        cns = {first_value(attrs, "cn") for _dn, attrs in entries}
+        groups = self.ldap_config_id._groups_for_cns(cns)
+        blockers = self._target_rights_blockers(groups | groups.trans_implied_ids)
+        if blockers:
+            raise AccessError("\n".join(blockers))
 
     def _ldap_agent_update(self, connection, conf):
         dn = self.user_id.ldap_dn
-        self._ldap_modify_person(
-            connection,
-            dn,
-            self._person_attributes(),
-            self.sudo().password_hash,  # sudo: hash
-        )
+        self._ldap_check_target_rights(connection, conf, dn)
+        self._ldap_modify_person(connection, dn, self._person_attributes())
+        self._ldap_set_password(connection, dn)
         self._ldap_set_memberships(connection, conf, dn, self.group_mapping_ids)
 
     def _ldap_agent_disable(self, connection, conf):
         dn = self.user_id.ldap_dn
+        self._ldap_check_target_rights(connection, conf, dn)
         self._ldap_set_memberships(
             connection, conf, dn, self.env["collectivite.ldap.group.mapping"]
         )

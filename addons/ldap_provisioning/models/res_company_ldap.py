@@ -8,6 +8,7 @@ from ldap.filter import filter_format
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tools.translate import LazyTranslate
 
@@ -148,6 +149,26 @@ class ResCompanyLdap(models.Model):
         ),
     ]
 
+    @api.constrains("is_provisioning", "ldap_tls", "ldap_ssl")
+    def _check_provisioning_tls(self):
+        for config in self:
+            if config.is_provisioning and not (config.ldap_tls or config.ldap_ssl):
+                raise ValidationError(config._tls_required_message())
+
+    def _tls_required_message(self):
+        return self.env._(
+            "The directory %(directory)s provisions agents: its connection must be encrypted. "
+            "Tick StartTLS (Use TLS) or LDAPS.",
+            directory=self.display_name,
+        )
+
+    def _check_system_admin(self):
+        """Buttons of the configuration are for system administrators only."""
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(
+                self.env._("Only system administrators synchronise or test a directory.")
+            )
+
     @api.depends("company", "ldap_server", "ldap_server_port")
     def _compute_display_name(self):
         for config in self:
@@ -241,26 +262,47 @@ class ResCompanyLdap(models.Model):
         return values
 
     def _get_ldap_dicts(self):
+        """As auth_ldap, with LDAPS and timeouts; a provisioning directory saved
+        without TLS (before it was required) is not used for logins either."""
         confs = super()._get_ldap_dicts()
         configs = self.sudo().browse([conf["id"] for conf in confs])  # sudo: as auth_ldap
         extra = {
             row["id"]: row
             for row in configs.read(
-                ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile"], load=None
+                ["ldap_ssl", "ldap_network_timeout", "ldap_tls_cacertfile", "is_provisioning"],
+                load=None,
             )
         }
+        result = []
         for conf in confs:
+            row = extra[conf["id"]]
+            if row["is_provisioning"] and not (conf["ldap_tls"] or row["ldap_ssl"]):
+                _logger.warning(
+                    "LDAP directory %s:%s provisions agents without TLS: not used for logins",
+                    conf["ldap_server"],
+                    conf["ldap_server_port"],
+                )
+                continue
             conf.update(
-                ldap_ssl=extra[conf["id"]]["ldap_ssl"],
-                ldap_network_timeout=extra[conf["id"]]["ldap_network_timeout"],
-                ldap_tls_cacertfile=extra[conf["id"]]["ldap_tls_cacertfile"],
+                ldap_ssl=row["ldap_ssl"],
+                ldap_network_timeout=row["ldap_network_timeout"],
+                ldap_tls_cacertfile=row["ldap_tls_cacertfile"],
             )
-        return confs
+            result.append(conf)
+        return result
 
-    def _provisioning_conf(self):
-        """The configuration of this directory as a dict (with the bind password)."""
+    def _provisioning_conf(self, require_tls=True):
+        """The configuration of this directory as a dict (with the bind password).
+
+        :param bool require_tls: refuse a directory reached without StartTLS or
+            LDAPS (synchronisation and operations send the bind password and the
+            agents' passwords)
+        :raise DirectoryError: TLS required and not configured
+        """
         self.ensure_one()
         config = self.sudo()  # sudo: the bind password is only readable by the system group
+        if require_tls and not (config.ldap_tls or config.ldap_ssl):
+            raise DirectoryError(self._tls_required_message())
         return {
             "id": config.id,
             "company": config.company.id,
@@ -373,7 +415,8 @@ class ResCompanyLdap(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
-        conf = self._provisioning_conf()
+        self._check_system_admin()
+        conf = self._provisioning_conf(require_tls=self.is_provisioning)
         with self._ldap_open(conf) as connection:
             count = len(
                 self._ldap_paged_search(
@@ -521,9 +564,9 @@ class ResCompanyLdap(models.Model):
         groups = self.group_mapping_ids.group_ids
         return groups | groups.trans_implied_ids
 
-    def _groups_for_cns(self, cns):
-        """Odoo groups of a set of LDAP groups (memoised per set: agents share them)."""
-        cache = self.env.context.get("ldap_groups_cache")
+    def _groups_for_cns(self, cns, cache=None):
+        """Odoo groups of a set of LDAP groups (memoised in ``cache`` per set:
+        agents share them)."""
         key = frozenset(cns)
         if cache is not None and key in cache:
             return cache[key]
@@ -625,9 +668,9 @@ class ResCompanyLdap(models.Model):
         protected = self._protected_user_ids()
         to_create, to_update = [], []
         managed = self._managed_groups()
-        config = self.with_context(ldap_groups_cache={})
+        groups_cache = {}
         for person in people:
-            groups = config._groups_for_cns(person["group_cns"])
+            groups = self._groups_for_cns(person["group_cns"], groups_cache)
             user = by_login.get(person["uid"])
             values = self._provisioning_user_values(person, groups)
             values["ldap_config_id"] = self.id
@@ -919,6 +962,7 @@ class ResCompanyLdap(models.Model):
 
     def action_sync(self):
         """Synchronise now, in this transaction (button of the configuration)."""
+        self._check_system_admin()
         results = []
         for config in self:
             try:
@@ -948,6 +992,7 @@ class ResCompanyLdap(models.Model):
 
     def action_sync_later(self):
         """Ask the scheduled action to run as soon as possible (large directories)."""
+        self._check_system_admin()
         self.env.ref("ldap_provisioning.ir_cron_ldap_sync")._trigger()
         return {
             "type": "ir.actions.client",

@@ -58,22 +58,28 @@ def seed_ldif():
 
 
 class LdapCase(TransactionCase):
-    """A slapd per test class, seeded once; the Odoo side rolls back per test."""
+    """A slapd per test class, seeded once; the Odoo side rolls back per test.
+
+    The server speaks StartTLS and LDAPS with a self-signed certificate: a
+    provisioning directory is only reached over TLS.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.slapd = slapd_helper.launch(3890, 3899)
+        cls.slapd = slapd_helper.launch(3890, 3899, tls=True)
         cls.addClassCleanup(cls.slapd.stop)
         cls.slapd.ldapadd(seed_ldif())
         cls.env["res.lang"]._activate_lang("fr_FR")
         cls.company = cls.env.ref("base.main_company")
         cls.config = cls.env["res.company.ldap"].create(cls._config_values())
         cls.mappings = {m.ldap_group_cn: m for m in cls.config.group_mapping_ids}
+        # An operator gives only the groups they hold: this one holds them all.
         cls.referential_admin = new_test_user(
             cls.env,
             login="test.referentiel",
-            groups="ldap_provisioning.group_referential_admin",
+            groups="ldap_provisioning.group_referential_admin,"
+            "collectivite_base.collectivite_group_admin",
             company_id=cls.company.id,
             company_ids=[cls.company.id],
             lang="fr_FR",
@@ -92,6 +98,8 @@ class LdapCase(TransactionCase):
             "company": cls.company.id,
             "ldap_server": "127.0.0.1",
             "ldap_server_port": cls.slapd.port,
+            "ldap_tls": True,
+            "ldap_tls_cacertfile": cls.slapd.ca_file,
             "ldap_binddn": ROOT_DN,
             "ldap_password": ROOT_PASSWORD,
             "ldap_base": PEOPLE_BASE,

@@ -319,6 +319,16 @@ class Slapd:
             ["ldapdelete", *self._client_args(), *dns], check=True, capture_output=True, text=True
         )
 
+    def can_bind(self, dn, password):
+        """Whether ``dn`` binds with ``password`` (``ldapwhoami``)."""
+        out = subprocess.run(
+            ["ldapwhoami", "-x", "-H", self.uri, "-D", dn, "-w", password],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        return out.returncode == 0
+
     def ldapsearch(self, base, filterstr="(objectClass=*)", attrs=()):
         """Entries found by ``ldapsearch``, as ``{dn: {attribute: [values]}}``."""
         out = subprocess.run(

@@ -48,7 +48,9 @@ class TestOperation(LdapCase):
         self.assertEqual(attrs["mail"], ["claire.bernard@pontoise.example.org"])
         self.assertEqual(attrs["sn"], ["Bernard"])
         self.assertEqual(attrs["departmentNumber"], ["Enfance"])
-        self.assertTrue(attrs["userPassword"][0])
+        # Given through Password Modify: the directory hashed it itself.
+        self.assertTrue(attrs["userPassword"][0].startswith("{SSHA}"))
+        self.assertTrue(self.slapd.can_bind(f"uid=claire.bernard,{PEOPLE_BASE}", "Claire-2026"))
         self.assertIn("claire.bernard", self.member_uids("contributeur"))
         self.assertNotIn("claire.bernard", self.member_uids("manager"))
         # Odoo side.
@@ -59,7 +61,7 @@ class TestOperation(LdapCase):
         self.assertIn(self.group_agent, user.groups_id)
         self.assertNotIn(self.group_manager, user.groups_id)
         # The password is not kept once written to the directory.
-        self.assertFalse(operation.sudo().password_hash)
+        self.assertFalse(operation.sudo().pending_password)
         # Running again does nothing twice.
         with self.assertRaises(UserError):
             operation.action_execute()
@@ -317,10 +319,15 @@ class TestOperation(LdapCase):
         finally:
             self.slapd.resume()
         self.assertEqual(operation.state, "error")
-        self.assertTrue(operation.sudo().password_hash)
+        # An operation in error keeps no password (the chatter says so).
+        self.assertFalse(operation.sudo().pending_password)
+        self.assertIn("pas été conservé", " ".join(operation.message_ids.mapped("body")))
         operation.action_cancel()
         self.assertEqual(operation.state, "cancelled")
-        self.assertFalse(operation.sudo().password_hash)
+        draft = self._create_agent(uid="eve.martin")
+        self.assertTrue(draft.sudo().pending_password)
+        draft.action_cancel()
+        self.assertFalse(draft.sudo().pending_password)
         with self.assertRaises(UserError):
             operation.action_retry()
         with self.assertRaises(UserError):

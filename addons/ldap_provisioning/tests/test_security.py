@@ -19,6 +19,7 @@ class TestSecurity(TransactionCase):
         common = {
             "ldap_server": "127.0.0.1",
             "ldap_server_port": 3899,
+            "ldap_tls": True,
             "ldap_binddn": "cn=admin,dc=collectivite,dc=example",
             "ldap_password": "secret-bind-password",
             "ldap_base": PEOPLE_BASE,

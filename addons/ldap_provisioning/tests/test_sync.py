@@ -308,21 +308,6 @@ member: cn=eprocedures-admin,{GROUPS_BASE}
         self.assertEqual(len(self.config.message_ids), messages + 1)
         self.assertEqual(self.config.last_sync_state, "safety")
 
-    def test_starttls_and_ldaps_failures_are_clear(self):
-        """This slapd speaks neither StartTLS nor LDAPS: both fail cleanly."""
-        self.sync()
-        users = self.users("philippe.usclade", "marie.durand", "jean.martin")
-        Ldap = self.env["res.company.ldap"].with_context(lang="fr_FR")
-        self.config.ldap_tls = True
-        Ldap._cron_sync_directory()
-        self.assertEqual(self.config.last_sync_state, "failed")
-        self.assertIn("L’annuaire LDAP", self.config.last_sync_report)
-        self.config.write({"ldap_tls": False, "ldap_ssl": True})
-        Ldap._cron_sync_directory()
-        self.assertEqual(self.config.last_sync_state, "failed")
-        self.assertIn("injoignable", self.config.last_sync_report)
-        self.assertTrue(all(users.mapped("active")))
-
     def test_buttons(self):
         action = self.config.with_context(lang="fr_FR").action_test_connection()
         self.assertEqual(action["params"]["type"], "success")

@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import LdapCase
 
@@ -11,24 +12,47 @@ class TestViews(LdapCase):
     the menu opens and reads without an access error."""
 
     def _read_list(self, user, action_xmlid):
+        """The list of a menu's action as the web client reads it (action domain included)."""
         action = self.env.ref(action_xmlid)
         Model = self.env[action.res_model].with_user(user).with_context(active_test=False)
         view_id = action.view_ids[:1].view_id.id or False
         views = Model.get_views([(view_id, "list")])
         arch = etree.fromstring(views["views"]["list"]["arch"])
         spec = {node.get("name"): {} for node in arch.iter("field")}
-        return Model.web_search_read([], spec)
+        domain = safe_eval(action.domain or "[]")
+        result = Model.web_search_read(domain, spec)
+        # What the administrator finds with the same domain: nothing hidden, nothing more.
+        expected = self.env[action.res_model].with_context(active_test=False).search(domain)
+        self.assertEqual(result["length"], len(expected))
+        self.assertEqual({row["id"] for row in result["records"]}, set(expected.ids))
+        for row in result["records"]:
+            self.assertLessEqual(set(spec), set(row))
+        return result
 
     def test_menus_open_for_referential_admin(self):
         self.sync()
+        operation = self.env["collectivite.ldap.operation"].create(
+            {
+                "ldap_config_id": self.config.id,
+                "target": "place",
+                "operation_type": "create",
+                "place_code": "EM-CURIE",
+                "place_name": "École maternelle Marie Curie",
+            }
+        )
         admin = self.referential_admin
-        for xmlid in (
-            "ldap_provisioning.res_users_action_ldap_agents",
-            "ldap_provisioning.collectivite_school_action",
-            "ldap_provisioning.collectivite_ldap_operation_action",
-        ):
-            result = self._read_list(admin, xmlid)
-            self.assertTrue(result["length"] >= 0)
+        agents = self._read_list(admin, "ldap_provisioning.res_users_action_ldap_agents")
+        uids = {row["ldap_uid"] for row in agents["records"]}
+        self.assertLessEqual({"philippe.usclade", "marie.durand", "jean.martin"}, uids)
+        self.assertNotIn("paul.sansgroupe", uids)  # in no mapped group
+        ids = [row["id"] for row in agents["records"]]
+        self.assertNotIn(self.env.ref("base.user_admin").id, ids)
+        self.assertNotIn(admin.id, ids)
+        schools = self._read_list(admin, "ldap_provisioning.collectivite_school_action")
+        codes = {row["code"] for row in schools["records"]}
+        self.assertLessEqual({"EE-JFERRY", "CL-TILLEULS"}, codes)
+        operations = self._read_list(admin, "ldap_provisioning.collectivite_ldap_operation_action")
+        self.assertIn(operation.id, [row["id"] for row in operations["records"]])
         philippe = self.users("philippe.usclade")
         form = Form(
             philippe.with_user(admin), view="ldap_provisioning.res_users_view_form_ldap_agent"
