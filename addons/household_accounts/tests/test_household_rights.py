@@ -167,6 +167,8 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
 
     def test_agent_invites_responsible_of_counter_household(self):
         household = self.create_household("Hervé", "Léger", email="herve.leger@example.org")
+        # The invitation goes to the e-mail address the household gave.
+        household.email = "herve.leger@example.org"
         household = household.with_user(self.agent)
         self.assertFalse(household.responsible_has_user)
         with self.assertRaises(AccessError):
