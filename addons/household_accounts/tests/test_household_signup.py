@@ -22,7 +22,9 @@ class TestHouseholdSignup(HouseholdCaseMixin, HttpCase):
         cls.setup_household_data()
         cls.env.ref("base.public_user").lang = "fr_FR"
         cls.env["ir.config_parameter"].sudo().set_param("auth_signup.reset_password", "True")
-        # The explicit setting: both communes open their sign-up.
+        # The explicit setting: the test's two communes open their sign-up, and only them
+        # (the demo data opens the demo communes).
+        cls.env["res.company"].search([]).household_signup_open = False
         (cls.company | cls.other_company).household_signup_open = True
         cls.company.email = "accueil@pontoise.example.org"
         cls.other_company.email = "accueil@test-sur-oise.example.org"
