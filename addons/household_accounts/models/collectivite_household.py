@@ -1,11 +1,16 @@
+import contextlib
 import re
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools.sql import create_index
+from odoo.tools import email_normalize
+from odoo.tools.sql import create_index, escape_psql
 
+from odoo.addons.collectivite_base.markers import server_marks
 from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
 from odoo.addons.collectivite_base.tools import email_error
+
+from .res_partner import MEMBER_BATCH
 
 ZIP_RE = re.compile(r"^\d{5}$")
 
@@ -341,8 +346,9 @@ class CollectiviteHousehold(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("collectivite.household") or "/"
-        batch = self.with_context(household_member_batch=True)
-        households = super(CollectiviteHousehold, batch).create(vals_list).with_env(self.env)
+        # Members are linked one by one: the single responsible is checked at the end.
+        with server_marks(MEMBER_BATCH):
+            households = super().create(vals_list)
         households._check_responsible()
         for household in households:
             household.message_subscribe(partner_ids=household.responsible_id.ids)
@@ -351,8 +357,8 @@ class CollectiviteHousehold(models.Model):
     def write(self, vals):
         # Roles may swap within one write: the responsible is checked at the end.
         batch = "member_ids" in vals or "responsible_id" in vals
-        records = self.with_context(household_member_batch=True) if batch else self
-        result = super(CollectiviteHousehold, records).write(vals)
+        with server_marks(MEMBER_BATCH) if batch else contextlib.nullcontext():
+            result = super().write(vals)
         if vals.get("company_id"):
             # Members follow their household to its collectivité (multi-company rules).
             self.member_ids.write({"company_id": vals["company_id"]})
@@ -403,32 +409,81 @@ class CollectiviteHousehold(models.Model):
         """Give the responsible of a household created at the counter a portal account.
 
         Odoo's portal invitation: a portal user for the responsible and an e-mail
-        with the link to choose a password.
+        with the link to choose a password, sent to the e-mail address the
+        household gave.
         """
         self.ensure_one()
         if not self.env.user.has_group(AGENT_GROUP):
             raise AccessError(self.env._("Only agents can invite a citizen to the portal."))
         self.check_access("write")
         partner = self.responsible_id
-        if not partner.email:
-            raise UserError(
-                self.env._(
-                    "Give %(person)s an email address first: the invitation is sent to it.",
-                    person=partner.name,
-                )
-            )
-        if partner.with_context(active_test=False).user_ids:
-            raise UserError(self.env._("%(person)s already has an account.", person=partner.name))
+        # The record rules: an agent only changes the members of their collectivités.
+        partner.check_access("write")
+        errors = self._invitation_errors()
+        if errors:
+            raise UserError("\n".join(errors))
         # Agents have no right on users: the invitation is limited to this household's
-        # responsible, which the agent may change (checked above).
-        Wizard = self.env["portal.wizard"].sudo()  # sudo: agent allowed to write this household
-        wizard = Wizard.create({"partner_ids": [Command.link(partner.id)]})
+        # responsible, at the household's own e-mail (checked above).
+        Wizard = self.env["portal.wizard"].sudo()  # sudo: responsible checked by _invitation_errors
+        wizard = Wizard.with_company(self.company_id).create(
+            {"partner_ids": [Command.link(partner.id)]}
+        )
         wizard.user_ids.action_grant_access()
         self.message_post(
-            body=self.env._("Portal invitation sent to %(person)s.", person=partner.name),
+            body=self.env._(
+                "Portal invitation sent to %(person)s at %(email)s.",
+                person=partner.name,
+                email=partner.email,
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    def _invitation_errors(self):
+        """Why this household's responsible cannot be invited to the portal (French sentences).
+
+        The invitation only goes to a member of the household who is no one else's
+        contact, at the e-mail address the household gave.
+        """
+        self.ensure_one()
+        partner = self.responsible_id
+        if not partner:
+            return [self.env._("Household %(name)s has no responsible adult.", name=self.name)]
+        if partner.with_context(active_test=False).user_ids:
+            return [self.env._("%(person)s already has an account.", person=partner.name)]
+        if not self.email:
+            return [
+                self.env._(
+                    "Give household %(name)s an email address first: the invitation is sent to it.",
+                    name=self.name,
+                )
+            ]
+        errors = []
+        if email_normalize(partner.email or "") != email_normalize(self.email):
+            errors.append(
+                self.env._(
+                    "The invitation is sent to the household's email address %(email)s: give "
+                    "%(person)s this address first.",
+                    email=self.email,
+                    person=partner.name,
+                )
+            )
+        if partner.is_company or partner.parent_id:
+            errors.append(
+                self.env._(
+                    "%(person)s is an organisation or one of its contacts: only a person of "
+                    "the household can be invited.",
+                    person=partner.display_name,
+                )
+            )
+        if partner.company_id != self.company_id:
+            errors.append(
+                self.env._(
+                    "%(person)s does not belong to the collectivité of the household.",
+                    person=partner.name,
+                )
+            )
+        return errors
 
     def action_open_invalidate_wizard(self):
         self.ensure_one()
@@ -440,6 +495,33 @@ class CollectiviteHousehold(models.Model):
             "target": "new",
             "context": {"default_household_id": self.id},
         }
+
+    def _log_signup_duplicates(self):
+        """Tell the agents about members of the commune's other households with the same e-mail.
+
+        A member's e-mail never blocks a sign-up (anyone may have typed it at the
+        counter): the agents check that the new household is not a duplicate.
+        """
+        Partner = self.env["res.partner"]
+        for household in self.filtered("email"):
+            others = Partner.search(
+                [
+                    ("household_id", "!=", False),
+                    ("household_id", "!=", household.id),
+                    ("company_id", "=", household.company_id.id),
+                    ("email", "=ilike", escape_psql(household.email.strip())),
+                ]
+            )
+            if others:
+                household._message_log(
+                    body=self.env._(
+                        "The email address %(email)s is also the one of %(members)s "
+                        "(households %(households)s): check that this is not the same household.",
+                        email=household.email,
+                        members=", ".join(others.mapped("name")),
+                        households=", ".join(others.household_id.mapped("name")),
+                    )
+                )
 
     def _notify_citizen(self, template_xmlid):
         for household in self.filtered("responsible_id"):

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.collectivite_base.markers import is_marked
 from odoo.addons.collectivite_base.tools import email_error
 
 # What a citizen may declare about a member from the portal.
@@ -19,6 +20,9 @@ PORTAL_MEMBER_FIELDS = (
     "phone",
 )
 REQUIRED_MEMBER_FIELDS = ("firstname", "lastname", "household_role")
+# Server marker: the household's own create/write links several members, and checks
+# that it keeps a single responsible once they are all written.
+MEMBER_BATCH = "household_member_batch"
 # Member fields whose changes are written in the household's chatter.
 TRACKED_MEMBER_FIELDS = (*PORTAL_MEMBER_FIELDS, "mobile")
 
@@ -181,13 +185,26 @@ class ResPartner(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
+    @api.constrains("household_id", "company_id")
+    def _check_member_company(self):
+        for partner in self.filtered("household_id"):
+            if partner.company_id != partner.household_id.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s belongs to the collectivité of their household, "
+                        "%(collectivite)s.",
+                        person=partner.display_name,
+                        collectivite=partner.household_id.company_id.name,
+                    )
+                )
+
     @api.constrains("household_id", "household_role", *PORTAL_MEMBER_FIELDS)
     def _check_member_values(self):
         for partner in self.filtered("household_id"):
             errors = self._member_value_errors(partner._member_snapshot())
             if errors:
                 raise ValidationError("\n".join(errors))
-        if not self.env.context.get("household_member_batch"):
+        if not is_marked(MEMBER_BATCH):
             self.household_id._check_single_responsible()
 
     # ------------------------------------------------------------------
@@ -204,9 +221,11 @@ class ResPartner(models.Model):
                 vals["name"] = self._compose_member_name(
                     vals.get("firstname"), vals.get("lastname")
                 )
-            if vals.get("household_id") and not vals.get("company_id"):
+            if vals.get("household_id"):
+                # A member belongs to their household's collectivité.
                 vals["company_id"] = companies[vals["household_id"]]
         partners = super().create(vals_list)
+        partners.filtered("household_id")._check_household_candidates()
         for household, members in partners.filtered("household_id").grouped("household_id").items():
             household._message_log(
                 body=Markup("<br/>").join(
@@ -220,11 +239,11 @@ class ResPartner(models.Model):
         target = vals.get("household_id")
         if target:
             self._check_household_move(target)
-            if "company_id" not in vals:
-                vals = dict(
-                    vals,
-                    company_id=self.env["collectivite.household"].browse(target).company_id.id,
-                )
+            self.filtered(lambda partner: not partner.household_id)._check_household_candidates()
+            vals = dict(
+                vals,
+                company_id=self.env["collectivite.household"].browse(target).company_id.id,
+            )
         tracked = [fname for fname in TRACKED_MEMBER_FIELDS if fname in vals]
         watched = self if "household_id" in vals else self.filtered("household_id")
         before = {
@@ -234,9 +253,7 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if "name" not in vals and ("firstname" in vals or "lastname" in vals):
             self._sync_member_names()
-        if ("household_id" in vals or "household_role" in vals) and not self.env.context.get(
-            "household_member_batch"
-        ):
+        if ("household_id" in vals or "household_role" in vals) and not is_marked(MEMBER_BATCH):
             # A household keeps exactly one responsible, the one it had included.
             households = self.household_id.union(
                 *(values["household_id"] for values in before.values())
@@ -259,6 +276,39 @@ class ResPartner(models.Model):
                     household=moving[0].household_id.name,
                 )
             )
+
+    def _check_household_candidates(self):
+        """Refuse people who are already someone else's contact as new household members.
+
+        A household's responsible gets a portal account: an organisation, one of its
+        contacts or a person who already has a user account would bring what they can
+        see as a requester into the household (and the other way round). The server's
+        own flows (sign-up, accepted changes) run as superuser and create their members.
+        """
+        if self.env.su:
+            return
+        for partner in self:
+            if partner.is_company:
+                message = self.env._(
+                    "%(person)s is an organisation: it cannot be a member of a household.",
+                    person=partner.display_name,
+                )
+            elif partner.parent_id:
+                message = self.env._(
+                    "%(person)s is a contact of %(organisation)s: add the household's member "
+                    "as a new person instead.",
+                    person=partner.name,
+                    organisation=partner.parent_id.display_name,
+                )
+            elif partner.with_context(active_test=False).user_ids:
+                message = self.env._(
+                    "%(person)s already has a user account: add the household's member as a "
+                    "new person instead.",
+                    person=partner.display_name,
+                )
+            else:
+                continue
+            raise UserError(message)
 
     def _sync_member_names(self):
         by_name = defaultdict(lambda: self.browse())

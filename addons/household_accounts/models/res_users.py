@@ -1,5 +1,11 @@
-from odoo import api, models
-from odoo.exceptions import UserError, ValidationError
+import logging
+
+from odoo import Command, api, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize
+from odoo.tools.sql import escape_psql
+
+_logger = logging.getLogger(__name__)
 
 # Sign-up form fields that describe the citizen and their household.
 SIGNUP_MEMBER_FIELDS = ("title", "firstname", "lastname", "birthdate", "phone")
@@ -17,66 +23,103 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     @api.model
-    def _signup_create_user(self, values):
-        """Create the citizen's household with them as responsible (“Créer mon compte”).
+    def _household_signup(self, values):
+        """“Créer mon compte”: a citizen creates their household account in their commune.
 
-        Everything is checked before anything is created; the user and the
-        household are created together or not at all.
+        The household sign-up page calls this as superuser; it is its own path, Odoo's
+        free sign-up (``/web/signup``) is left as it is. Everything is checked first:
+
+        - when the e-mail address is free, the portal user and the household (in
+          progress, in the chosen commune, with the citizen as responsible) are
+          created together, and the address receives the link to choose a password;
+        - when the address is already an account's login, that account receives a
+          reminder and nothing is created.
+
+        The visitor is answered the same way in both cases: the page never says
+        whether an address is known.
+
+        :param values: the form's values (``company_id``, ``email``, the member's
+            and the household's fields)
+        :return: the new user (empty when the address was already used)
+        :raise ValidationError: with every message saying what to fix; nothing is created
         """
-        signup = values.pop("household_signup", None)
-        if signup is None:
-            return super()._signup_create_user(values)
         Partner = self.env["res.partner"]
         Household = self.env["collectivite.household"]
-        email = (values.get("login") or "").strip()
-        self._check_signup_email(email)
+        email = (values.get("email") or "").strip()
         member_values = Partner._portal_member_values(
-            {fname: signup.get(fname) for fname in SIGNUP_MEMBER_FIELDS}, Partner
+            {fname: values.get(fname) for fname in SIGNUP_MEMBER_FIELDS}, Partner
         )
         member_values.update(household_role="responsible", email=email)
         household_values = {
-            fname: (signup.get(fname) or "").strip() or False for fname in SIGNUP_HOUSEHOLD_FIELDS
+            fname: (values.get(fname) or "").strip() or False for fname in SIGNUP_HOUSEHOLD_FIELDS
         }
         household_values["contact_channel"] = household_values["contact_channel"] or "email"
         household_values["email"] = email
         # The phone given at sign-up is the household's contact phone too.
         household_values["phone"] = member_values.get("phone") or False
-        errors = Partner._member_value_errors(member_values)
+        company, errors = self._household_signup_company(values.get("company_id"))
+        if not email:
+            errors.append(self.env._("Give your email address: your account is created with it."))
+        errors += Partner._member_value_errors(member_values)
         errors += Household._household_value_errors(household_values)
         if errors:
-            raise ValidationError("\n".join(errors))
+            # The address is checked both as the member's and as the household's.
+            raise ValidationError("\n".join(dict.fromkeys(errors)))
+        existing = self.with_context(active_test=False).search(
+            [("login", "=ilike", escape_psql(email))], limit=1
+        )
+        if existing:
+            existing._household_signup_remind(company)
+            return self.browse()
         with self.env.cr.savepoint():
-            user = super()._signup_create_user(values)
-            user.partner_id.write(member_values)
-            # Through the responsible's inverse: one2many commands would run
-            # without the sign-up's superuser rights.
-            Household.create(
-                dict(
-                    household_values,
-                    company_id=user.company_id.id,
-                    responsible_id=user.partner_id.id,
-                )
+            user = self.with_context(no_reset_password=True)._create_user_from_template(
+                {
+                    "login": email_normalize(email) or email,
+                    "email": email,
+                    "name": Partner._compose_member_name(
+                        member_values.get("firstname"), member_values.get("lastname")
+                    ),
+                    "lang": values.get("lang") or False,
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                }
             )
+            user.partner_id.write(dict(member_values, company_id=company.id))
+            # Through the responsible's inverse: the partner already has its user.
+            household = Household.create(
+                dict(household_values, company_id=company.id, responsible_id=user.partner_id.id)
+            )
+        household._log_signup_duplicates()
+        user.partner_id.signup_prepare(signup_type="signup")
+        self.env.ref("household_accounts.mail_template_household_signup").with_context(
+            signup_url=user.partner_id._get_signup_url()
+        ).send_mail(user.id)
         return user
 
     @api.model
-    def _check_signup_email(self, email):
-        users = self.with_context(active_test=False)
-        if users.search_count([("login", "=ilike", email)], limit=1):
-            raise UserError(
-                self.env._(
-                    "The email address %(email)s is already used by another account: log in "
-                    "with it, or use “Reset Password” if you forgot your password.",
-                    email=email,
-                )
+    def _household_signup_company(self, company_id):
+        """The commune chosen on the sign-up form, if its sign-up is open.
+
+        :return: ``(company, errors)``, the company empty when refused
+        """
+        open_companies = self.env["res.company"]._household_signup_companies()
+        company_id = int(company_id) if str(company_id or "").isdigit() else 0
+        company = open_companies.filtered(lambda company: company.id == company_id)
+        if company:
+            return company, []
+        return company, [
+            self.env._(
+                "Choose your commune among: %(communes)s.",
+                communes=", ".join(open_companies.mapped("name")),
             )
-        if self.env["res.partner"].search_count(
-            [("household_id", "!=", False), ("email", "=ilike", email)], limit=1
-        ):
-            raise UserError(
-                self.env._(
-                    "The email address %(email)s is already known by the town hall for a "
-                    "household: ask it to send you the invitation to your online space.",
-                    email=email,
-                )
-            )
+        ]
+
+    def _household_signup_remind(self, company):
+        """Tell an existing account that someone signed up with its address."""
+        self.ensure_one()
+        if not self.active or not self.email:
+            _logger.info("Household sign-up with the login of inactive user %s", self.id)
+            return
+        self.env.ref("household_accounts.mail_template_household_signup_existing").with_context(
+            signup_company_name=company.name
+        ).send_mail(self.id)

@@ -4,5 +4,6 @@ from . import (
     test_household_signup,
     test_household_state,
     test_household_tour,
+    test_household_trust,
     test_household_validation,
 )

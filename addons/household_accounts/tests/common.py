@@ -1,7 +1,34 @@
+import json
 from contextlib import contextmanager
+
+from lxml import html
 
 from odoo import Command
 from odoo.tests import new_test_user
+
+
+def read_form(page, css_class):
+    """The form of ``page`` (an HTML text) whose class is ``css_class``, as a browser posts it.
+
+    :return: ``(action, values, options)``: the values of its inputs and selects as
+        rendered (hidden ones included, e.g. the CSRF token), and the offered options
+        of each select
+    """
+    tree = html.fromstring(page)
+    form = tree.xpath(f"//form[contains(concat(' ', @class, ' '), ' {css_class} ')]")[0]
+    values, options = {}, {}
+    for field in form.xpath(".//input[@name]"):
+        if field.get("type") in ("checkbox", "radio") and field.get("checked") is None:
+            continue
+        values[field.get("name")] = field.get("value") or ""
+    for select in form.xpath(".//select[@name]"):
+        offered = [option.get("value") or "" for option in select.xpath(".//option")]
+        selected = select.xpath(".//option[@selected]")
+        options[select.get("name")] = offered
+        values[select.get("name")] = (
+            (selected[0].get("value") or "") if selected else (offered[0] if offered else "")
+        )
+    return form.get("action"), values, options
 
 
 class HouseholdCaseMixin:
@@ -13,6 +40,24 @@ class HouseholdCaseMixin:
         with self.assertRaises(exception) as caught:
             yield
         self.assertIn(message, str(caught.exception))
+
+    def call_kw(self, model, method, args, kwargs=None, context=None):
+        """A JSON-RPC call as the web client sends it, with the client's ``context``."""
+        kwargs = dict(kwargs or {})
+        if context is not None:
+            kwargs["context"] = context
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
 
     @classmethod
     def setup_household_data(cls):

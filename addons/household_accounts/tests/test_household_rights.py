@@ -1,5 +1,6 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from .common import HouseholdCaseMixin
 
@@ -167,6 +168,8 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
 
     def test_agent_invites_responsible_of_counter_household(self):
         household = self.create_household("Hervé", "Léger", email="herve.leger@example.org")
+        # The invitation goes to the e-mail address the household gave.
+        household.email = "herve.leger@example.org"
         household = household.with_user(self.agent)
         self.assertFalse(household.responsible_has_user)
         with self.assertRaises(AccessError):
@@ -207,3 +210,25 @@ class TestHouseholdRights(HouseholdCaseMixin, TransactionCase):
         self.assertNotIn(
             household, self.env["collectivite.household"].with_user(self.agent).search([])
         )
+
+    def test_settings_open_the_signup_of_the_current_collectivite(self):
+        system = new_test_user(
+            self.env,
+            login="h_system",
+            groups="base.group_system,collectivite_base.collectivite_group_admin",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | self.other_company).ids)],
+        )
+        self.assertFalse(self.other_company.household_signup_open)
+        before = self.company.household_signup_open
+        settings = self.env["res.config.settings"].with_user(system)
+        form = Form(settings.with_company(self.other_company))
+        self.assertFalse(form.household_signup_open)
+        form.household_signup_open = True
+        form.save().execute()
+        self.assertTrue(self.other_company.household_signup_open)
+        self.assertEqual(self.company.household_signup_open, before)
+        # An agent cannot open or close it.
+        with self.assertRaises(AccessError):
+            self.other_company.with_user(self.other_agent).household_signup_open = False
+        self.assertTrue(self.other_company.household_signup_open)
