@@ -5,7 +5,7 @@ a partial index."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import SQL, convert_file
@@ -88,6 +88,42 @@ class TestIntegrity(TeleserviceCommon):
         self.assertTrue(partner_file.exists())
         self.assertTrue(justificatif.exists())
         self.assertEqual(justificatif.page_ids, page)
+
+    # -------------------------------------------------------- collectivités
+    def test_types_and_lists_stay_in_their_collectivite(self):
+        cergy = self.env.ref("collectivite_base.company_cergy")
+        category = self.env["collectivite.category"].create(
+            {"name": "Cergy (test)", "company_id": cergy.id}
+        )
+        Teleservice = self.env["collectivite.teleservice"]
+        with self.assertRaises(UserError):
+            Teleservice.create(
+                {
+                    "name": "Cantine Cergy",
+                    "code": "test_cantine_cergy",
+                    "category_id": category.id,
+                    "justificatif_type_ids": [Command.set(self.jtype_address.ids)],
+                }
+            )
+        teleservice = Teleservice.create(
+            {"name": "Cantine Cergy", "code": "test_cantine_cergy", "category_id": category.id}
+        )
+        with self.assertRaises(ValidationError):
+            self.env["collectivite.form.field"].create(
+                {
+                    "teleservice_id": teleservice.id,
+                    "key": "diet",
+                    "name": "Régime",
+                    "field_type": "choice",
+                    "parameter_list_id": self.diet.id,
+                }
+            )
+        self.assertFalse(teleservice.field_ids)
+        # the same code in another collectivité is another list
+        other = self.env["collectivite.parameter.list"].create(
+            {"name": "Régimes Cergy", "code": self.diet.code, "company_id": cergy.id}
+        )
+        self.assertEqual(other.company_id, cergy)
 
     # ----------------------------------------------------------- retention
     def test_justificatifs_purged_after_their_retention(self):
