@@ -116,8 +116,7 @@ class CollectiviteJustificatif(models.Model):
 
     def write(self, vals):
         if "request_ids" in vals:
-            # sudo: links compared only, nothing returned
-            linked = set(self.sudo().request_ids.ids)
+            linked = set(self.sudo().request_ids.ids)  # sudo: links compared, nothing returned
             self._check_request_links(set(m2m_added_ids(vals["request_ids"])) - linked)
         result = super().write(vals)
         if "page_ids" in vals:
@@ -135,8 +134,8 @@ class CollectiviteJustificatif(models.Model):
         """Each page belongs to its justificatif (``res_model``/``res_id``): its
         access, ``/web/content`` included, follows the justificatif's rights."""
         for justificatif in self:
-            # sudo: every page, even one the user cannot read, is checked by the binding
-            justificatif.sudo().page_ids.with_env(self.env)._collectivite_bind(justificatif)
+            pages = justificatif.sudo().page_ids  # sudo: every page, even unreadable, is checked
+            pages.with_env(self.env)._collectivite_bind(justificatif)
 
     @api.depends("page_ids")
     def _compute_page_count(self):

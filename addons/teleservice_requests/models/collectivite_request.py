@@ -345,8 +345,7 @@ class CollectiviteRequest(models.Model):
 
     def write(self, vals):
         if "justificatif_ids" in vals:
-            # sudo: links compared only, nothing returned
-            linked = set(self.sudo().justificatif_ids.ids)
+            linked = set(self.sudo().justificatif_ids.ids)  # sudo: links compared, nothing returned
             self._check_justificatif_links(set(m2m_added_ids(vals["justificatif_ids"])) - linked)
         if not self.env.su and not is_marked(LOCK_BYPASS_MARK):
             if self.env.user.share:

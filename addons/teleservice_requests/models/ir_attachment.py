@@ -41,8 +41,8 @@ class IrAttachment(models.Model):
                 )
             )
         if to_bind:
-            # sudo: the uploader's own unbound files (checked above) get their owner
-            to_bind.sudo().write({"res_model": record._name, "res_id": record.id})
+            owner = {"res_model": record._name, "res_id": record.id}
+            to_bind.sudo().write(owner)  # sudo: the uploader's own unbound files, checked above
         return True
 
     def _check_access(self, operation):
