@@ -13,6 +13,7 @@ from . import (
     collectivite_request_value,
     collectivite_season,
     collectivite_teleservice,
+    ir_attachment,
     res_config_settings,
     res_users,
 )

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 
 RIGHT_LEVELS = {"none": 0, "read": 1, "write": 2, "manage": 3}
+# Right of an agent on a category without an explicit line (settings).
+DEFAULT_RIGHT_PARAM = "teleservice_requests.default_agent_right"
+AGENT_DEFAULT_RIGHTS = ("none", "read", "write")
 
 
 class CollectiviteCategoryRight(models.Model):
@@ -39,6 +42,14 @@ class CollectiviteCategoryRight(models.Model):
             "A user has one right per category.",
         ),
     ]
+
+    @api.model
+    def _agent_default_right(self):
+        """The settings' right of an agent without an explicit line; anything
+        but a known right reads as "none"."""
+        params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
+        right = params.get_param(DEFAULT_RIGHT_PARAM, "none")
+        return right if right in AGENT_DEFAULT_RIGHTS else "none"
 
     @api.model
     def _rights_changed(self):

@@ -33,7 +33,9 @@ class CollectiviteFormField(models.Model):
     required = fields.Boolean()
     help_text = fields.Char(translate=True)
     parameter_list_id = fields.Many2one(
-        "collectivite.parameter.list", string="Choice list", ondelete="restrict"
+        "collectivite.parameter.list",
+        string="Choice list",
+        ondelete="restrict",
     )
 
     _sql_constraints = [
@@ -44,9 +46,21 @@ class CollectiviteFormField(models.Model):
         ),
     ]
 
-    @api.constrains("field_type", "parameter_list_id")
+    @api.constrains("field_type", "parameter_list_id", "teleservice_id")
     def _check_parameter_list(self):
         for field in self:
+            if (
+                field.parameter_list_id
+                and field.parameter_list_id.company_id != field.teleservice_id.company_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The choice list “%(list)s” of field “%(label)s” belongs to another "
+                        "collectivité.",
+                        list=field.parameter_list_id.name,
+                        label=field.name,
+                    )
+                )
             if field.field_type in ("choice", "multi_choice") and not field.parameter_list_id:
                 raise ValidationError(
                     self.env._(

@@ -4,7 +4,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.collectivite_base.markers import server_marks
 from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+
+from .collectivite_request import DONE_STATES, m2m_added_ids
+from .collectivite_system_log import SYSTEM_AUTHOR_MARK
 
 MIMETYPES_PARAM = "teleservice_requests.allowed_mimetypes"
 MAX_SIZE_PARAM = "teleservice_requests.max_file_size_mb"
@@ -21,6 +25,7 @@ class CollectiviteJustificatif(models.Model):
     _description = "Justificatif"
     _inherit = ["mail.thread", "collectivite.state.mixin", "collectivite.system.log"]
     _order = "create_date desc, id desc"
+    _check_company_auto = True
 
     _state_moves = {
         "state": {
@@ -40,7 +45,11 @@ class CollectiviteJustificatif(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     type_id = fields.Many2one(
-        "collectivite.justificatif.type", required=True, index=True, tracking=True
+        "collectivite.justificatif.type",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     household_id = fields.Many2one("collectivite.household", index=True, tracking=True)
     partner_id = fields.Many2one(
@@ -83,6 +92,62 @@ class CollectiviteJustificatif(models.Model):
     )
     validator_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_validated = fields.Datetime(readonly=True, copy=False)
+    date_purge = fields.Date(
+        string="Deleted on",
+        compute="_compute_date_purge",
+        store=True,
+        index=True,
+        help="End of the retention of its type, from its end of validity or its filing: "
+        "the justificatif and its pages are then deleted, once no request being "
+        "instructed uses it.",
+    )
+
+    @api.depends("create_date", "date_valid_until", "type_id.retention_months")
+    def _compute_date_purge(self):
+        today = fields.Date.context_today(self)
+        for justificatif in self:
+            filed = justificatif.create_date.date() if justificatif.create_date else today
+            start = max(filed, justificatif.date_valid_until or filed)
+            justificatif.date_purge = start + relativedelta(
+                months=justificatif.type_id.retention_months or 24
+            )
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_request_links(
+            {
+                request_id
+                for vals in vals_list
+                for request_id in m2m_added_ids(vals.get("request_ids"))
+            }
+        )
+        justificatifs = super().create(vals_list)
+        justificatifs._bind_pages()
+        return justificatifs
+
+    def write(self, vals):
+        if "request_ids" in vals:
+            linked = set(self.sudo().request_ids.ids)  # sudo: links compared, nothing returned
+            self._check_request_links(set(m2m_added_ids(vals["request_ids"])) - linked)
+        result = super().write(vals)
+        if "page_ids" in vals:
+            self._bind_pages()
+        return result
+
+    @api.model
+    def _check_request_links(self, request_ids):
+        """Linking a justificatif to a request opens it to the readers of the
+        request's category: only an agent who may modify the request links it."""
+        if request_ids and not self.env.su:
+            self.env["collectivite.request"].browse(request_ids).check_access("write")
+
+    def _bind_pages(self):
+        """Each page belongs to its justificatif (``res_model``/``res_id``): its
+        access, ``/web/content`` included, follows the justificatif's rights."""
+        for justificatif in self:
+            pages = justificatif.sudo().page_ids  # sudo: every page, even unreadable, is checked
+            pages.with_env(self.env)._collectivite_bind(justificatif)
 
     @api.depends("page_ids")
     def _compute_page_count(self):
@@ -183,6 +248,50 @@ class CollectiviteJustificatif(models.Model):
     def action_reset(self):
         return self._move("pending")
 
+    # ------------------------------------------------------------ retention
+    @api.model
+    def _purge_domain(self):
+        return [
+            ("date_purge", "<=", fields.Date.context_today(self)),
+            ("request_ids", "not any", [("state", "not in", DONE_STATES)]),
+        ]
+
+    def _purge(self):
+        """Delete these justificatifs with their pages and files (RGPD), with a
+        note authored by the system on their requests not yet anonymised."""
+        bodies = {}
+        for justificatif in self:
+            line = self.env._(
+                "Justificatif “%(name)s” (%(type)s) deleted: its retention period has elapsed.",
+                name=justificatif.name,
+                type=justificatif.type_id.name,
+            )
+            for request in justificatif.request_ids.filtered(lambda r: not r.is_anonymized):
+                bodies.setdefault(request.id, []).append(line)
+        # Pages of another owner were never bound: only owned files go.
+        owned = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
+        owned.unlink()
+        self.unlink()
+        if bodies:
+            self.env["collectivite.request"].browse(list(bodies))._message_log_batch(
+                bodies={
+                    request_id: Markup("<br/>").join(lines) for request_id, lines in bodies.items()
+                },
+                author_id=self._system_partner().id,
+            )
+
+    @api.model
+    def _cron_purge(self, batch_size=500):
+        """RGPD: delete justificatifs past their type's retention, with their pages."""
+        domain = self._purge_domain()
+        justificatifs = self.search(domain, limit=batch_size, order="id")
+        justificatifs.with_context(lang=self._system_lang())._purge()
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(justificatifs), remaining=remaining)
+        return remaining
+
     @api.model
     def _cron_expire(self, batch_size=1000):
         """Mark validated justificatifs past their validity date as expired."""
@@ -191,7 +300,8 @@ class CollectiviteJustificatif(models.Model):
             ("date_valid_until", "<", fields.Date.context_today(self)),
         ]
         justificatifs = self.search(domain, limit=batch_size, order="id")
-        justificatifs._as_system().action_expire()
+        with server_marks(SYSTEM_AUTHOR_MARK):
+            justificatifs._as_system().action_expire()
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(justificatifs), remaining=remaining)
         return remaining

@@ -10,6 +10,9 @@ class CollectiviteParameterList(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     display_mode = fields.Selection(
         [("dropdown", "Drop-down list"), ("tree", "Check-box tree")],
         required=True,
@@ -19,7 +22,11 @@ class CollectiviteParameterList(models.Model):
     value_count = fields.Integer(compute="_compute_value_count")
 
     _sql_constraints = [
-        ("code_uniq", "unique(code)", "The code of a choice list must be unique."),
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "The code of a choice list must be unique in its collectivité.",
+        ),
     ]
 
     def _compute_value_count(self):

@@ -12,6 +12,7 @@ class CollectiviteParameterValue(models.Model):
     list_id = fields.Many2one(
         "collectivite.parameter.list", required=True, index=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(related="list_id.company_id", store=True, index=True)
     key = fields.Char(required=True)
     name = fields.Char(string="Label", required=True, translate=True)
     sequence = fields.Integer(default=10)

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 from odoo.tools.sql import create_index
 
+from odoo.addons.collectivite_base.markers import is_marked, server_marks
 from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
 
 LOCK_PARAM = "teleservice_requests.lock_minutes"
@@ -33,6 +34,23 @@ RECTIFY = Move(group=AGENT_GROUP, values="_agent_values", effects="_on_rectified
 CLOSE = Move(group=AGENT_GROUP, values="_closing_values", effects="_on_closed")
 SUBMIT = Move(guard="_submission_blockers", values="_submission_values", effects="_on_submitted")
 CHECK_DATA = Move(group=AGENT_GROUP, guard="_data_blockers", values="_agent_values")
+# Server marker: the lock's own writes (take, release, take over) skip the lock check.
+LOCK_BYPASS_MARK = "teleservice_lock_bypass"
+
+
+def m2m_added_ids(commands):
+    """Ids a many2many write may link: those of ``LINK`` and ``SET`` commands
+    (or a plain list of ids). Records created by the write are checked by
+    their own create rules."""
+    ids = []
+    for command in commands or ():
+        if isinstance(command, int):
+            ids.append(command)
+        elif command[0] == Command.LINK:
+            ids.append(command[1])
+        elif command[0] == Command.SET:
+            ids.extend(command[2])
+    return ids
 
 
 class CollectiviteRequest(models.Model):
@@ -221,6 +239,17 @@ class CollectiviteRequest(models.Model):
             ),
         ):
             create_index(cr, f"{table}_{name}_idx", table, columns)
+        # The new-request notification cron's candidates: few rows (new, sent
+        # requests not yet notified) among millions; the predicate is the one the
+        # ORM writes for its domain.
+        create_index(
+            cr,
+            f"{table}_new_notify_idx",
+            table,
+            ["id"],
+            where=f"({table}.state != 'draft' OR {table}.state IS NULL) "
+            f"AND ({table}.is_new_notified IS NULL OR {table}.is_new_notified = FALSE)",
+        )
         for name, column in (
             ("open_deadline", "date_qos_deadline"),
             ("open_alert", "date_qos_alert"),
@@ -326,6 +355,9 @@ class CollectiviteRequest(models.Model):
     # ------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_justificatif_links(
+            {jid for vals in vals_list for jid in m2m_added_ids(vals.get("justificatif_ids"))}
+        )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("collectivite.request") or "/"
@@ -334,7 +366,10 @@ class CollectiviteRequest(models.Model):
         return requests
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("teleservice_lock_bypass"):
+        if "justificatif_ids" in vals:
+            linked = set(self.sudo().justificatif_ids.ids)  # sudo: links compared, nothing returned
+            self._check_justificatif_links(set(m2m_added_ids(vals["justificatif_ids"])) - linked)
+        if not self.env.su and not is_marked(LOCK_BYPASS_MARK):
             if self.env.user.share:
                 self._check_citizen_can_modify()
             self._check_lock()
@@ -346,6 +381,13 @@ class CollectiviteRequest(models.Model):
                     )
                 return True
         return super().write(vals)
+
+    @api.model
+    def _check_justificatif_links(self, justificatif_ids):
+        """A request links only justificatifs its user may read: linking opens
+        them to the readers of the request's category."""
+        if justificatif_ids and not self.env.su:
+            self.env["collectivite.justificatif"].browse(justificatif_ids).check_access("read")
 
     def _prefill_values(self):
         """One value line per form field; counter mode pre-fills from the household."""
@@ -404,7 +446,8 @@ class CollectiviteRequest(models.Model):
     def _write_lock(self):
         """Lock the requests to the current user, each for its duration."""
         for minutes, requests in self._group_by_lock_minutes().items():
-            requests.with_context(teleservice_lock_bypass=True).write(self._lock_values(minutes))
+            with server_marks(LOCK_BYPASS_MARK):
+                requests.write(self._lock_values(minutes))
         return True
 
     def _check_lock(self):
@@ -437,9 +480,8 @@ class CollectiviteRequest(models.Model):
                     )
                 )
         self.check_access("write")
-        return self.with_context(teleservice_lock_bypass=True).write(
-            {"lock_user_id": False, "lock_expiry": False}
-        )
+        with server_marks(LOCK_BYPASS_MARK):
+            return self.write({"lock_user_id": False, "lock_expiry": False})
 
     def action_take_over(self):
         if not self.env.user.has_group("collectivite_base.collectivite_group_manager"):
@@ -726,7 +768,8 @@ class CollectiviteRequest(models.Model):
         domain = [("state", "!=", "draft"), ("is_new_notified", "=", False)]
         requests = self.search(domain, limit=batch_size, order="id")
         params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
-        if params.get_param(NOTIFY_NEW_PARAM, "True") not in ("False", "0", ""):
+        # Off when the settings removed the parameter (never defaulted to on).
+        if params.get_param(NOTIFY_NEW_PARAM, "False") not in ("False", "0", ""):
             partners_by_request = defaultdict(lambda: self.env["res.partner"])
             for user, user_requests in self._notified_agents(requests).items():
                 for request in user_requests:
@@ -858,12 +901,13 @@ class CollectiviteRequest(models.Model):
         self.env["mail.activity"].search(
             [("res_model", "=", self._name), ("res_id", "in", ids)]
         ).unlink()
+        # Only the files the requests own: the files of their form's file fields
+        # are bound to them when set (``_collectivite_bind``); an attachment of
+        # another record (a justificatif's page) is never deleted here.
         self.env["ir.attachment"].search(
             [("res_model", "=", self._name), ("res_id", "in", ids)]
         ).unlink()
-        values = self.value_ids
-        values.value_attachment_id.unlink()
-        values.unlink()
+        self.value_ids.unlink()
         self.with_context(tracking_disable=True, mail_notrack=True).write(
             {
                 "requester_id": False,
@@ -1000,9 +1044,8 @@ class CollectiviteRequest(models.Model):
                     as_agent.action_validate()
                 else:
                     getattr(as_agent, step)()
-            request.with_context(teleservice_lock_bypass=True).write(
-                {"lock_user_id": False, "lock_expiry": False}
-            )
+            with server_marks(LOCK_BYPASS_MARK):
+                request.write({"lock_user_id": False, "lock_expiry": False})
         # Quality of service: an old pending request is late, another is urgent.
         late = self.search([("state", "=", "pending")], limit=1, order="id")
         if late:

@@ -107,6 +107,25 @@ class CollectiviteRequestValue(models.Model):
             else:
                 line.display_value = value or ""
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._bind_attachments()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "value_attachment_id" in vals:
+            self._bind_attachments()
+        return result
+
+    def _bind_attachments(self):
+        """A file field stores its own attachment, uploaded for its request: the
+        request owns it (its rights, its anonymisation); another record's file
+        is refused."""
+        for line in self.filtered("value_attachment_id"):
+            line.value_attachment_id._collectivite_bind(line.request_id)
+
     @api.constrains("field_id", "request_id")
     def _check_field_teleservice(self):
         for line in self:

@@ -1,6 +1,11 @@
 from odoo import models
 from odoo.tools import SQL
 
+from odoo.addons.collectivite_base.markers import is_marked
+
+# Server marker: the history written inside the block is authored by the system.
+SYSTEM_AUTHOR_MARK = "collectivite_system_author"
+
 
 class CollectiviteSystemLog(models.AbstractModel):
     """History entries written by crons, authored by the "Système" partner
@@ -17,15 +22,17 @@ class CollectiviteSystemLog(models.AbstractModel):
         return self.env.company.partner_id.lang or self.env.lang
 
     def _as_system(self):
-        """These records, with the history of the coming changes (tracking and
-        notes using ``_history_author_id``) credited to the system."""
+        """These records, with the tracking of the coming changes credited to
+        the system. Notes logged by code (``_history_author_id``) are credited
+        to the system only inside ``server_marks(SYSTEM_AUTHOR_MARK)``: a
+        client's context cannot choose the author."""
         self._track_set_author(self._system_partner())
-        return self.with_context(collectivite_system_author=True)
+        return self
 
     def _history_author_id(self):
-        """Author of a note logged by code: the system under ``_as_system``,
-        otherwise the current user (``None``)."""
-        if self.env.context.get("collectivite_system_author"):
+        """Author of a note logged by code: the system inside
+        ``server_marks(SYSTEM_AUTHOR_MARK)``, otherwise the current user (``None``)."""
+        if is_marked(SYSTEM_AUTHOR_MARK):
             return self._system_partner().id
         return None
 

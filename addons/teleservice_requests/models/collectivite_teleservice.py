@@ -12,6 +12,7 @@ class CollectiviteTeleservice(models.Model):
     _inherit = ["mail.thread"]
     # Integer order: statistics group millions of requests by téléservice.
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True)
@@ -32,6 +33,7 @@ class CollectiviteTeleservice(models.Model):
     justificatif_type_ids = fields.Many2many(
         "collectivite.justificatif.type",
         string="Required justificatifs",
+        check_company=True,
         help="Leave empty for a procedure without justificatif step.",
     )
     field_ids = fields.One2many("collectivite.form.field", "teleservice_id", string="Form fields")

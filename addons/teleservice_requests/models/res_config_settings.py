@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .collectivite_category_right import DEFAULT_RIGHT_PARAM
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -19,10 +21,20 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="teleservice_requests.lock_minutes",
         default=30,
     )
+    # No default: switched off, the parameter is removed and must read as off
+    # (the data file sets it on at installation only).
     teleservice_notify_new_request = fields.Boolean(
         string="Mail agents for each new request",
         config_parameter="teleservice_requests.notify_new_request",
-        default=True,
+    )
+    teleservice_default_agent_right = fields.Selection(
+        [("none", "No access"), ("read", "Consultation"), ("write", "Modification")],
+        string="Default right of an agent",
+        config_parameter=DEFAULT_RIGHT_PARAM,
+        default="none",
+        required=True,
+        help="Right of an agent on a category without a line of their own "
+        "(managers manage every category of their collectivités).",
     )
     teleservice_qos_digest_mode = fields.Selection(
         [("none", "No mail"), ("detailed", "Detailed"), ("summary", "Summarised")],
@@ -50,3 +62,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="teleservice_requests.max_file_size_mb",
         default=5,
     )
+
+    def set_values(self):
+        params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
+        before = params.get_param(DEFAULT_RIGHT_PARAM)
+        super().set_values()
+        if params.get_param(DEFAULT_RIGHT_PARAM) != before:
+            # Record rules read the agents' categories: drop their caches.
+            self.env["collectivite.category.right"]._rights_changed()

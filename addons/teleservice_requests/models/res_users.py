@@ -28,13 +28,17 @@ class ResUsers(models.Model):
         string="Categories in management",
     )
 
-    def _teleservice_default_right(self):
-        """The right a profile gives on a category without an explicit line."""
+    def _teleservice_default_right(self, agent_default=None):
+        """The right a profile gives on a category without an explicit line: a
+        manager manages, an agent has the right of the settings ("none" unless
+        changed: medical and PAI procedures are not open to every agent)."""
         self.ensure_one()
         if self.has_group("collectivite_base.collectivite_group_manager"):
             return "manage"
         if self.has_group("collectivite_base.collectivite_group_agent"):
-            return "read"
+            if agent_default is None:
+                agent_default = self.env["collectivite.category.right"]._agent_default_right()
+            return agent_default
         return "none"
 
     def _compute_teleservice_category_ids(self):
@@ -43,8 +47,9 @@ class ResUsers(models.Model):
             [("user_id", "in", self.ids)], ["user_id", "category_id", "right"]
         )
         explicit = {(r.user_id.id, r.category_id.id): r.right for r in rights}
+        agent_default = self.env["collectivite.category.right"]._agent_default_right()
         for user in self:
-            default = user._teleservice_default_right() if user.id else "none"
+            default = user._teleservice_default_right(agent_default) if user.id else "none"
             levels = {
                 category: RIGHT_LEVELS[explicit.get((user.id, category.id), default)]
                 for category in categories

@@ -85,7 +85,8 @@ class TestCategoryRights(TeleserviceCommon):
             self.teleservice_other.with_user(self.user_manage).write({"qos_delay_days": 3})
 
     def test_profile_defaults(self):
-        """Without a line, Agent consults and Manager manages."""
+        """Without a line, Agent has the settings' right ("none" by default) and
+        Manager manages."""
         agent = self.env["res.users"].create(
             {
                 "name": "Agent Défaut",
@@ -95,9 +96,28 @@ class TestCategoryRights(TeleserviceCommon):
                 ],
             }
         )
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("teleservice_requests.default_agent_right"),
+            "none",
+        )
+        self.assertNotIn(self.category, agent.teleservice_read_category_ids)
+        self.assertFalse(
+            self.env["collectivite.request"].with_user(agent).search([("id", "=", self.request.id)])
+        )
+        self.assertIn(self.category, self.manager.teleservice_manage_category_ids)
+        # the settings give consultation: rules follow at once
+        settings = self.env["res.config.settings"].create({})
+        settings.teleservice_default_agent_right = "read"
+        settings.execute()
+        agent.invalidate_recordset()
         self.assertIn(self.category, agent.teleservice_read_category_ids)
         self.assertNotIn(self.category, agent.teleservice_write_category_ids)
-        self.assertIn(self.category, self.manager.teleservice_manage_category_ids)
+        self.assertEqual(
+            self.env["collectivite.request"]
+            .with_user(agent)
+            .search([("id", "=", self.request.id)]),
+            self.request,
+        )
         # an explicit line overrides the profile, and rules follow at once
         self.env["collectivite.category.right"].create(
             {"category_id": self.category.id, "user_id": agent.id, "right": "write"}
