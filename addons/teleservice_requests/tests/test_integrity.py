@@ -57,7 +57,7 @@ class TestIntegrity(TeleserviceCommon):
     # ------------------------------------------------------- anonymisation
     def test_anonymisation_deletes_only_the_request_files(self):
         request = self._request()
-        justificatif = self._justificatif(request)
+        justificatif = self._justificatif(request, page_ids=[])
         page = self._pdf("page.pdf")
         justificatif.page_ids = [Command.link(page.id)]
         partner_file = self._pdf(

@@ -39,6 +39,10 @@ registry.category("web_tour.tours").add("teleservice_agent_tour", {
             run: "click",
         },
         {
+            content: "The data tab is shown",
+            trigger: "a.nav-link.active:contains('Données')",
+        },
+        {
             content: "Multiple choices of a check-box tree list are check boxes",
             trigger: ".o_field_widget[name='value_ids'] .o_field_many2many_checkboxes:contains('Sans porc')",
         },
