@@ -1009,18 +1009,21 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sla_fill_at_risk(self):
-        """At-risk instants of the open tickets created since the last run
-        (one working-time computation per calendar and amount)."""
-        tickets = self.search(
-            [
-                ("sla_status", "=", "on_time"),
-                ("date_sla_at_risk", "=", False),
-                ("date_sla_deadline", "!=", False),
-            ]
-        )
+    def _sla_at_risk_missing_domain(self):
+        return [
+            ("sla_status", "=", "on_time"),
+            ("date_sla_at_risk", "=", False),
+            ("date_sla_deadline", "!=", False),
+        ]
+
+    @api.model
+    def _sla_fill_at_risk(self, limit=5000):
+        """At-risk instants of at most ``limit`` open tickets created since
+        the last run (one working-time computation per calendar and amount).
+        Returns how many were filled."""
+        tickets = self.search(self._sla_at_risk_missing_domain(), limit=limit, order="id")
         if not tickets:
-            return
+            return 0
         items = tickets._sla_items()
         result = [{"date_sla_deadline": t.date_sla_deadline} for t in tickets]
         by_calendar = defaultdict(list)
@@ -1033,6 +1036,7 @@ class HelpdeskTicket(models.Model):
         with server_marks("sla_internal"):
             for date, ids in by_date.items():
                 self.browse(ids).write({"date_sla_at_risk": date})
+        return len(tickets)
 
     @api.model
     def _sla_escalation_domains(self):
@@ -1068,14 +1072,17 @@ class HelpdeskTicket(models.Model):
         twice.
         """
         now = fields.Datetime.now()
-        self._sla_fill_at_risk()
+        # The at-risk fill is a batch of its own, bounded as the statuses are.
+        filled = self._sla_fill_at_risk(limit=limit)
         domains = self._sla_status_domains(now) + self._sla_escalation_domains()
         tickets = self.browse()
         for domain in domains:
             if len(tickets) < limit:
                 tickets |= self.search(domain, limit=limit - len(tickets), order="id")
         if not tickets:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            self.env["ir.cron"]._notify_progress(
+                done=filled, remaining=self.search_count(self._sla_at_risk_missing_domain())
+            )
             return
         groups = defaultdict(list)
         for ticket in tickets:
@@ -1097,8 +1104,10 @@ class HelpdeskTicket(models.Model):
             else:
                 with server_marks("sla_internal"):
                     batch.with_context(tracking_disable=True).write({"sla_status": status})
-        remaining = sum(self.search_count(domain) for domain in domains)
-        self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
+        remaining = sum(
+            self.search_count(domain) for domain in [*domains, self._sla_at_risk_missing_domain()]
+        )
+        self.env["ir.cron"]._notify_progress(done=filled + len(tickets), remaining=remaining)
 
     @marked("sla_internal")
     def _sla_escalate(self, contract, level, now, status=None):
