@@ -37,6 +37,16 @@ def _valid_token(ticket_sudo, access_token):
     )
 
 
+def _is_requester(ticket_sudo, access_token):
+    """Whether the current user is the ticket's requester, or holds the link
+    mailed to her (its access token). Her colleagues may read the ticket (OCA's
+    portal rule), not close or rate it."""
+    partner = request.env.user.partner_id
+    return bool(ticket_sudo.partner_id and ticket_sudo.partner_id == partner) or _valid_token(
+        ticket_sudo, access_token
+    )
+
+
 def _ticket_url(ticket_id, access_token=None):
     query = f"?{url_encode({'access_token': access_token})}" if access_token else ""
     return f"/my/ticket/{ticket_id}{query}"
@@ -70,6 +80,8 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if not _is_requester(ticket_sudo, access_token):
+            return request.redirect(_ticket_url(ticket_sudo.id, access_token))
         stages = ticket_sudo.team_id._get_applicable_stages().filtered(
             lambda s: s.close_from_portal and s.closed
         )
@@ -232,10 +244,15 @@ class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
-        values["closed_stages"] = values["closed_stages"].filtered("closed")
-        is_requester = ticket.partner_id and ticket.partner_id == request.env.user.partner_id
+        is_requester = _is_requester(ticket, access_token)
+        # the buttons /ticket/close accepts
+        values["closed_stages"] = (
+            values["closed_stages"].filtered("closed")
+            if is_requester
+            else values["closed_stages"][:0]
+        )
         values["sla_remark_open"] = bool(
-            (is_requester or _valid_token(ticket, access_token))
+            is_requester
             and ticket.stage_id.closed
             and ticket.closed_date
             and ticket._sla_is_remark_open()

@@ -165,6 +165,14 @@ class TestSlaTrust(SlaCaseMixin, HttpCase):
             )
             self.assertEqual(response.status_code, 200)
         self.assertEqual(self._state(), before)
+        # a colleague: she reads the ticket, she does not close it
+        self.authenticate(COLLEAGUE, COLLEAGUE)
+        page = self.url_open(f"/my/ticket/{self.ticket.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.ticket.number, page.text)
+        self.assertNotIn('action="/ticket/close"', page.text)
+        self.url_open("/ticket/close", data=dict(values, csrf_token=self._csrf()))
+        self.assertEqual(self._state(), before)
         # a requester of another organisation, and a bad access token
         self.authenticate(OTHER, OTHER)
         response = self.url_open(
