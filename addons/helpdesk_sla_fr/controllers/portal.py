@@ -29,6 +29,16 @@ def _parse_id(value):
     return int(value)
 
 
+def _text(value):
+    """A text field of a form: a string, or "" for anything else (a file, a list)."""
+    return value if isinstance(value, str) else ""
+
+
+def _kept_input(kw):
+    """The form's input, shown again with a refusal (without NUL characters)."""
+    return {key: _text(value).replace("\x00", "") for key, value in kw.items()}
+
+
 def _valid_token(ticket_sudo, access_token):
     return bool(
         access_token
@@ -133,6 +143,10 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
         """Values of the requester's new ticket, each one checked (OCA looked
         the team up with ``sudo()`` and took any category id)."""
         env = request.env
+        if any("\x00" in _text(value) for value in kw.values()):
+            raise UserError(
+                env._("Your text contains characters that cannot be recorded: please retype it.")
+            )
         company = self._sla_company()
         # what the form offers (empty when the company does not let requesters choose)
         teams = self._get_teams()
@@ -145,10 +159,12 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
             raise UserError(env._("Please choose a team."))
         if categories and not category and company.helpdesk_mgmt_portal_category_id_required:
             raise UserError(env._("Please choose a category."))
-        subject = (kw.get("subject") or "").strip() if isinstance(kw.get("subject"), str) else ""
+        subject = _text(kw.get("subject")).strip()
         if not subject:
             raise UserError(env._("Please give the subject of your ticket."))
-        description = kw.get("description") if isinstance(kw.get("description"), str) else ""
+        description = _text(kw.get("description")).strip()
+        if not description:
+            raise UserError(env._("Please describe your request."))
         product = self._sla_choose(
             self._sla_portal_products(),
             kw.get("product"),
@@ -159,7 +175,7 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
         vals = {
             "company_id": (category.company_id or team.company_id or company).id,
             "category_id": category.id,
-            "description": plaintext2html(description or ""),
+            "description": plaintext2html(description),
             "name": subject,
             "attachment_ids": False,
             "channel_id": env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web", False).id,
@@ -182,7 +198,7 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
         values = super()._get_create_new_ticket_values(**kw)
         values["sla_products"] = self._sla_portal_products()
         values["sla_impacts"] = IMPACTS
-        values["sla_input"] = kw
+        values["sla_input"] = _kept_input(kw)
         return values
 
     @http.route()
@@ -276,7 +292,7 @@ class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
         except (AccessError, MissingError):
             return request.redirect("/my")
         marks = ("sla_remark_by_token",) if _valid_token(ticket_sudo, access_token) else ()
-        remark = remark.strip() if isinstance(remark, str) else ""
+        remark = _text(remark).strip()
         try:
             with server_marks(*marks):
                 # as the user: the model checks that she is the requester
@@ -287,5 +303,6 @@ class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
             values = self._ticket_get_page_view_values(
                 ticket_sudo, access_token, sla_remark_error=str(error.args[0])
             )
+            values["sla_remark_input"] = remark.replace("\x00", "")
             return request.render("helpdesk_mgmt.portal_helpdesk_ticket_page", values)
         return request.redirect(_ticket_url(ticket_sudo.id, access_token))

@@ -972,6 +972,12 @@ class HelpdeskTicket(models.Model):
         ticket = self._sla_remark_ticket()
         if rating not in dict(self._fields["sla_rating"].selection):
             raise UserError(self.env._("Please choose a rating."))
+        if remark and (not isinstance(remark, str) or "\x00" in remark):
+            raise UserError(
+                self.env._(
+                    "Your text contains characters that cannot be recorded: please retype it."
+                )
+            )
         # Two submissions at once: the second waits, then sees the first.
         self.env.cr.execute(
             SQL("SELECT date_remark FROM helpdesk_ticket WHERE id = %s FOR UPDATE", ticket.id)

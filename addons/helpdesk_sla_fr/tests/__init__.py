@@ -1,1 +1,9 @@
-from . import test_contract, test_escalation, test_kpi, test_portal, test_ticket, test_trust
+from . import (
+    test_bad_input,
+    test_contract,
+    test_escalation,
+    test_kpi,
+    test_portal,
+    test_ticket,
+    test_trust,
+)
