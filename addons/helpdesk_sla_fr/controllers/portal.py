@@ -2,7 +2,7 @@ import base64
 
 from werkzeug.urls import url_encode
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq, plaintext2html
@@ -236,6 +236,63 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
 
 
 class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
+    @http.route()
+    def portal_my_tickets(
+        self,
+        page=1,
+        date_begin=None,
+        date_end=None,
+        sortby=None,
+        filterby=None,
+        search=None,
+        search_in=None,
+        groupby=None,
+        **kw,
+    ):
+        """OCA's list, its parameters checked first: an unknown sorting or
+        grouping, a date that is not one, a page that is not a number or NUL
+        characters are dropped with a French message instead of a 500."""
+        env = request.env
+        errors = []
+        if sortby and sortby not in self._ticket_get_searchbar_sortings():
+            errors.append(env._("This sorting is unknown: the newest tickets come first."))
+            sortby = None
+        if groupby and groupby not in self._ticket_get_searchbar_groupby():
+            errors.append(env._("This grouping is unknown: the tickets are not grouped."))
+            groupby = None
+        if date_begin or date_end:
+            try:
+                date_begin, date_end = (
+                    fields.Datetime.to_string(fields.Datetime.to_datetime(_text(value)))
+                    for value in (date_begin, date_end)
+                )
+            except (ValueError, TypeError):
+                errors.append(env._("These dates are not valid dates: the period is ignored."))
+                date_begin = date_end = None
+        if _parse_id(str(page)) is None:
+            page = 1
+        if "\x00" in _text(search) or "\x00" in _text(filterby) or "\x00" in _text(search_in):
+            errors.append(
+                env._("Your search contains characters that cannot be used: they were removed.")
+            )
+        search, filterby, search_in = (
+            _text(value).replace("\x00", "") or None for value in (search, filterby, search_in)
+        )
+        response = super().portal_my_tickets(
+            page=page,
+            date_begin=date_begin,
+            date_end=date_end,
+            sortby=sortby,
+            filterby=filterby,
+            search=search,
+            search_in=search_in,
+            groupby=groupby,
+            **kw,
+        )
+        if errors and getattr(response, "qcontext", None) is not None:
+            response.qcontext["sla_search_errors"] = errors
+        return response
+
     def _sla_attachments(self, ticket_sudo):
         """The ticket's files the requester may see: not those of internal notes."""
         internal = ticket_sudo.message_ids.filtered(

@@ -123,3 +123,32 @@ class TestSlaBadInput(SlaCaseMixin, HttpCase):
         ticket.invalidate_recordset()
         self.assertFalse(ticket.sla_rating)
         self.assertFalse(ticket.date_remark)
+
+    def test_my_tickets_bad_parameters(self):
+        ticket = self._ticket(self.paris, fields.Datetime.now())
+        self.authenticate(REQUESTER, REQUESTER)
+        cases = {
+            "sortby=zzz": "Ce tri est inconnu",
+            "sortby=%00": "Ce tri est inconnu",
+            "groupby=zzz": "Ce regroupement est inconnu",
+            "date_begin=abc&date_end=def": "ne sont pas des dates valides",
+            "date_begin=2026-13-45&date_end=2026-12-01": "ne sont pas des dates valides",
+            "search=Messa%00gerie": "ont été retirés",
+            "page=%C2%B2": None,
+            "page=abc": None,
+            "filterby=zzz": None,
+        }
+        for query, message in cases.items():
+            with self.subTest(query=query):
+                if "search=" not in query:
+                    query = f"search=Messagerie&{query}"
+                response = self.url_open(f"/my/tickets?{query}")
+                self.assertEqual(response.status_code, 200)
+                if message:
+                    self.assertIn(message, response.text)
+                # the search is kept, and the requester's ticket still listed
+                self.assertIn('value="Messagerie"', response.text)
+                self.assertIn(ticket.number, response.text)
+        response = self.url_open("/my/tickets?date_begin=2026-11-01&date_end=2099-12-31")
+        self.assertNotIn("sla_search_errors", response.text)
+        self.assertIn(ticket.number, response.text)
