@@ -4,6 +4,7 @@ from . import (
     test_escalation,
     test_kpi,
     test_portal,
+    test_report_http,
     test_ticket,
     test_trust,
 )
