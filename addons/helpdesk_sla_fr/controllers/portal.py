@@ -57,8 +57,11 @@ def _is_requester(ticket_sudo, access_token):
     )
 
 
-def _ticket_url(ticket_id, access_token=None):
-    query = f"?{url_encode({'access_token': access_token})}" if access_token else ""
+def _ticket_url(ticket_id, access_token=None, **params):
+    params = {key: value for key, value in params.items() if value}
+    if access_token:
+        params["access_token"] = access_token
+    query = f"?{url_encode(params)}" if params else ""
     return f"/my/ticket/{ticket_id}{query}"
 
 
@@ -96,10 +99,11 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
             lambda s: s.close_from_portal and s.closed
         )
         stage = stages.filtered(lambda s: s.id == stage_id)
-        if stage and not ticket_sudo.closed_date and not ticket_sudo.stage_id.closed:
-            # sudo: the requester's access and the target stage are checked above;
-            # written as the requester (tracking, closing mail, KPIs).
-            ticket_sudo.with_user(request.env.user).sudo().write({"stage_id": stage.id})
+        if not stage or ticket_sudo.closed_date or ticket_sudo.stage_id.closed:
+            return request.redirect(_ticket_url(ticket_sudo.id, access_token, sla_close="refused"))
+        # sudo: the requester's access and the target stage are checked above;
+        # written as the requester (tracking, closing mail, KPIs).
+        ticket_sudo.with_user(request.env.user).sudo().write({"stage_id": stage.id})
         return request.redirect(_ticket_url(ticket_sudo.id, access_token))
 
     # ------------------------------------------------------------------
@@ -331,6 +335,10 @@ class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
             and ticket._sla_is_remark_open()
         )
         values["sla_remark_error"] = kwargs.get("sla_remark_error")
+        if kwargs.get("sla_close") == "refused":
+            values["sla_close_error"] = request.env._(
+                "This ticket cannot be closed into this stage from the portal: nothing was changed."
+            )
         values["sla_attachments"] = self._sla_attachments(ticket)
         return values
 

@@ -150,10 +150,11 @@ class TestSlaTrust(SlaCaseMixin, HttpCase):
         self.assertEqual(response.status_code, 400)
         # the owner, to a closed stage not offered to the portal, or not a closed one
         for stage in (self.stage_rejected, self.stage_waiting, self.stage_new):
-            self.url_open(
+            response = self.url_open(
                 "/ticket/close",
                 data=dict(values, stage_id=str(stage.id), csrf_token=self._csrf()),
             )
+            self.assertIn("ne peut pas être clôturé dans cette étape", response.text)
         # bad ids
         for bad in ("abc", "²", "99999999999", "-1", ""):
             response = self.url_open(
