@@ -57,11 +57,8 @@ def _is_requester(ticket_sudo, access_token):
     )
 
 
-def _ticket_url(ticket_id, access_token=None, **params):
-    params = {key: value for key, value in params.items() if value}
-    if access_token:
-        params["access_token"] = access_token
-    query = f"?{url_encode(params)}" if params else ""
+def _ticket_url(ticket_id, access_token=None):
+    query = f"?{url_encode({'access_token': access_token})}" if access_token else ""
     return f"/my/ticket/{ticket_id}{query}"
 
 
@@ -93,18 +90,23 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if not _is_requester(ticket_sudo, access_token):
-            return request.redirect(_ticket_url(ticket_sudo.id, access_token))
         stages = ticket_sudo.team_id._get_applicable_stages().filtered(
             lambda s: s.close_from_portal and s.closed
         )
         stage = stages.filtered(lambda s: s.id == stage_id)
-        if not stage or ticket_sudo.closed_date or ticket_sudo.stage_id.closed:
-            return request.redirect(_ticket_url(ticket_sudo.id, access_token, sla_close="refused"))
-        # sudo: the requester's access and the target stage are checked above;
-        # written as the requester (tracking, closing mail, KPIs).
-        ticket_sudo.with_user(request.env.user).sudo().write({"stage_id": stage.id})
-        return request.redirect(_ticket_url(ticket_sudo.id, access_token))
+        if (
+            not _is_requester(ticket_sudo, access_token)
+            or not stage
+            or ticket_sudo.closed_date
+            or ticket_sudo.stage_id.closed
+        ):
+            # the ticket's page says why (OCA's redirect kept: same URL, 302)
+            request.session["sla_close_refused"] = ticket_sudo.id
+        else:
+            # sudo: the requester's access and the target stage are checked above;
+            # written as the requester (tracking, closing mail, KPIs).
+            ticket_sudo.with_user(request.env.user).sudo().write({"stage_id": stage.id})
+        return request.redirect(_ticket_url(ticket_sudo.id, access_token), code=302)
 
     # ------------------------------------------------------------------
     # New ticket
@@ -123,6 +125,15 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
 
     def _get_categories(self, **kw):
         return self._sla_in_company(super()._get_categories(**kw))
+
+    def _sla_portal_categories(self):
+        """The categories a requester may give when the form does not offer
+        a choice (OCA takes the one a link or an integration sends): those the
+        form would offer."""
+        categories = request.env["helpdesk.ticket.category"].search(
+            [("active", "=", True), ("show_in_portal", "=", True)]
+        )
+        return self._sla_in_company(categories)
 
     def _sla_portal_products(self):
         """Products offered in the form: those of the requester's collectivité."""
@@ -157,7 +168,9 @@ class HelpdeskTicketSlaController(HelpdeskTicketController):
         categories = self._get_categories(**kw)
         team = self._sla_choose(teams, kw.get("team"), env._("Please choose a team from the list."))
         category = self._sla_choose(
-            categories, kw.get("category"), env._("Please choose a category from the list.")
+            categories or self._sla_portal_categories(),
+            kw.get("category"),
+            env._("Please choose a category from the list."),
         )
         if teams and not team and company.helpdesk_mgmt_portal_team_id_required:
             raise UserError(env._("Please choose a team."))
@@ -335,7 +348,7 @@ class CustomerPortalHelpdeskSla(CustomerPortalHelpdesk):
             and ticket._sla_is_remark_open()
         )
         values["sla_remark_error"] = kwargs.get("sla_remark_error")
-        if kwargs.get("sla_close") == "refused":
+        if request.session.pop("sla_close_refused", None) == ticket.id:
             values["sla_close_error"] = request.env._(
                 "This ticket cannot be closed into this stage from the portal: nothing was changed."
             )
