@@ -4,10 +4,12 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html_sanitize
 from odoo.tools.sql import create_index, drop_index
+
+from odoo.addons.collectivite_base.markers import is_marked, marked, server_marks
 
 from .helpdesk_priority_matrix import IMPACTS
 
@@ -23,6 +25,35 @@ REQUALIFY_FIELDS = ("impact", "is_blocking", "priority")
 ESCALATION_LEVEL_BY_STATUS = {"at_risk": 2, "breached": 3}
 # KPI columns: NULL when not applicable, 0 or 100 once known (averaged by pivots).
 KPI_FIELDS = ["kpi_response_in_time", "kpi_resolution_in_time", "kpi_first_contact"]
+# Fields only the server writes (under the ``sla_internal`` marker): deadlines,
+# statuses, KPIs, the requester's feedback. A client never sends them.
+SERVER_FIELDS = frozenset(
+    [
+        "sla_contract_id",
+        "is_oncall",
+        "date_response_due",
+        "date_resolution_due",
+        "date_sla_deadline",
+        "date_sla_at_risk",
+        "sla_status",
+        "date_first_response",
+        "date_sla_paused",
+        "sla_paused_hours",
+        "escalation_level",
+        "date_escalation_notified",
+        "sla_mail_pending",
+        "sla_rating",
+        "sla_remark",
+        "date_remark",
+        "response_hours",
+        "resolution_hours",
+        "closed_date",
+        *KPI_FIELDS,
+    ]
+)
+# The SLA start may be given when a ticket is logged (a phone call's time),
+# never moved afterwards.
+SERVER_FIELDS_AFTER_CREATE = SERVER_FIELDS | {"date_sla_start"}
 
 
 class HelpdeskTicket(models.Model):
@@ -360,7 +391,8 @@ class HelpdeskTicket(models.Model):
                 paused=bool(ticket.date_sla_paused),
                 current=ticket.sla_status,
             )
-            ticket.with_context(sla_internal=True).write(values)
+            with server_marks("sla_internal"):
+                ticket.write(values)
 
     def _sla_refresh_status(self, now=None):
         """Store the status of ``self`` as of ``now``, one write per status."""
@@ -380,8 +412,9 @@ class HelpdeskTicket(models.Model):
             )
             if status != ticket.sla_status:
                 changes[status].append(ticket.id)
-        for status, ids in changes.items():
-            self.browse(ids).with_context(sla_internal=True).write({"sla_status": status})
+        with server_marks("sla_internal"):
+            for status, ids in changes.items():
+                self.browse(ids).write({"sla_status": status})
 
     # ------------------------------------------------------------------
     # Creation
@@ -514,7 +547,7 @@ class HelpdeskTicket(models.Model):
         contracts = self._sla_find_contracts(vals_list)
         if not any(contracts):
             return contracts
-        if not self.env.context.get("sla_skip_referent_check"):
+        if not is_marked("sla_skip_referent_check"):
             self._sla_check_referents(vals_list, contracts)
         now = fields.Datetime.now()
         starts = [
@@ -578,9 +611,20 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        contracts = self._sla_prepare_vals(vals_list)
-        tickets = super(HelpdeskTicket, self.with_context(sla_internal=True)).create(vals_list)
-        tickets = tickets.with_env(self.env)
+        model = self
+        if not is_marked("sla_internal"):
+            self._sla_check_server_fields(
+                {name for vals in vals_list for name in vals} & SERVER_FIELDS
+            )
+            # nor through defaults a client puts in the context: those keys are
+            # removed (the whole context is given, hence no kwargs)
+            defaults = {f"default_{name}" for name in SERVER_FIELDS} & set(self.env.context)
+            if defaults:
+                context = {k: v for k, v in self.env.context.items() if k not in defaults}
+                model = self.with_context(context)  # pylint: disable=context-overridden
+        contracts = model._sla_prepare_vals(vals_list)
+        with server_marks("sla_internal"):
+            tickets = super(HelpdeskTicket, model).create(vals_list).with_env(self.env)
         if any(vals.get("sla_mail_pending") for vals in vals_list):
             self.env.ref("helpdesk_sla_fr.ir_cron_sla_send_mails")._trigger()
         if any(contracts):
@@ -623,8 +667,21 @@ class HelpdeskTicket(models.Model):
     # Changes
     # ------------------------------------------------------------------
 
+    def _sla_check_server_fields(self, names):
+        """Refuse a client's values for fields only the server writes."""
+        if not names:
+            return
+        labels = sorted(self._fields[name].get_description(self.env)["string"] for name in names)
+        raise AccessError(
+            self.env._(
+                "These fields of a ticket are set by the service contract and the "
+                "requester's feedback only, never directly: %(fields)s.",
+                fields=", ".join(labels),
+            )
+        )
+
     def _sla_check_requalify(self, vals):
-        if self.env.context.get("sla_requalify") or self.env.context.get("sla_internal"):
+        if is_marked("sla_requalify") or is_marked("sla_internal"):
             return
         changed = [name for name in REQUALIFY_FIELDS if name in vals]
         if not changed:
@@ -647,16 +704,18 @@ class HelpdeskTicket(models.Model):
                 )
 
     def write(self, vals):
+        if is_marked("sla_internal"):
+            return super().write(vals)
+        self._sla_check_server_fields(SERVER_FIELDS_AFTER_CREATE & set(vals))
         self._sla_check_requalify(vals)
         result = super().write(vals)
-        if self.env.context.get("sla_internal"):
-            return result
         if "team_id" in vals or "partner_id" in vals:
             self._sla_reassign_contract()
         if "stage_id" in vals:
             self.filtered("sla_contract_id")._sla_on_stage_change()
         return result
 
+    @marked("sla_internal")
     def _sla_reassign_contract(self):
         """Resolve again the contract of tickets whose team or requester changed;
         those that change contract get the new matrix's priority and due dates
@@ -689,14 +748,13 @@ class HelpdeskTicket(models.Model):
                 continue
             priority = matrix.get((contract.id, ticket.impact, ticket.is_blocking))
             groups[(contract.id, priority)].append(ticket.id)
-        internal = self.with_context(sla_internal=True)
         for (contract_id, priority), ids in groups.items():
             values = {"sla_contract_id": contract_id}
             if priority:
                 values["priority"] = priority
-            internal.browse(ids).write(values)
+            self.browse(ids).write(values)
         if cleared:
-            internal.browse(cleared.ids).write(
+            self.browse(cleared.ids).write(
                 {
                     "sla_contract_id": False,
                     "date_response_due": False,
@@ -708,12 +766,12 @@ class HelpdeskTicket(models.Model):
             )
         (moved - cleared)._sla_recompute()
 
+    @marked("sla_internal")
     def _sla_on_stage_change(self):
         """Hook on stage changes: pause, resume, first response, closing."""
         if not self:
             return
         now = fields.Datetime.now()
-        internal = self.with_context(sla_internal=True)
         to_pause = self.filtered(
             lambda t: t.stage_id.is_waiting_requester and not t.date_sla_paused
         )
@@ -721,7 +779,7 @@ class HelpdeskTicket(models.Model):
             lambda t: not t.stage_id.is_waiting_requester and t.date_sla_paused
         )
         if to_pause:
-            internal.browse(to_pause.ids).write({"date_sla_paused": now})
+            self.browse(to_pause.ids).write({"date_sla_paused": now})
         recompute = self.browse()
         if to_resume:
             by_calendar = defaultdict(list)
@@ -732,7 +790,7 @@ class HelpdeskTicket(models.Model):
                     [t.date_sla_paused for t in tickets], [now] * len(tickets)
                 )
                 for ticket, paused in zip(tickets, hours, strict=True):
-                    internal.browse(ticket.id).write(
+                    self.browse(ticket.id).write(
                         {
                             "date_sla_paused": False,
                             "sla_paused_hours": ticket.sla_paused_hours + paused,
@@ -749,7 +807,7 @@ class HelpdeskTicket(models.Model):
             closed._sla_on_close()
         reopened = self.filtered(lambda t: not t.stage_id.closed and t.closed_date)
         if reopened:
-            internal.browse(reopened.ids).write({"closed_date": False, "sla_mail_pending": False})
+            self.browse(reopened.ids).write({"closed_date": False, "sla_mail_pending": False})
             # Resolution KPIs are unknown again (NULL, left out of the averages).
             reopened.flush_recordset()
             self.env.cr.execute(
@@ -764,12 +822,12 @@ class HelpdeskTicket(models.Model):
             )
         (self - recompute)._sla_refresh_status(now)
 
+    @marked("sla_internal")
     def _sla_set_first_response(self, when, recompute=True):
         """Record the first response and its KPI (batch per calendar)."""
         by_calendar = defaultdict(list)
         for ticket in self:
             by_calendar[ticket._sla_calendar()].append(ticket)
-        internal = self.with_context(sla_internal=True)
         # A 0.0 equal to the cached value of a NULL column would not be written.
         self.invalidate_recordset(KPI_FIELDS)
         for calendar, tickets in by_calendar.items():
@@ -782,17 +840,17 @@ class HelpdeskTicket(models.Model):
                     values["kpi_response_in_time"] = (
                         100.0 if when <= ticket.date_response_due else 0.0
                     )
-                internal.browse(ticket.id).write(values)
+                self.browse(ticket.id).write(values)
         if recompute:
             self._sla_recompute()
 
+    @marked("sla_internal")
     def _sla_on_close(self):
         """Resolution KPIs and the closing mail of tickets reaching a closed stage."""
         now = fields.Datetime.now()
         by_calendar = defaultdict(list)
         for ticket in self:
             by_calendar[ticket._sla_calendar()].append(ticket)
-        internal = self.with_context(sla_internal=True)
         # A 0.0 equal to the cached value of a NULL column would not be written.
         self.invalidate_recordset(KPI_FIELDS)
         for calendar, tickets in by_calendar.items():
@@ -811,7 +869,7 @@ class HelpdeskTicket(models.Model):
                     )
                 if ticket.sla_contract_id.send_closing_mail and ticket.partner_id:
                     values["sla_mail_pending"] = "closing"
-                internal.browse(ticket.id).write(values)
+                self.browse(ticket.id).write(values)
         outages = (
             self.env["helpdesk.sla.outage"]
             .sudo()
@@ -877,29 +935,78 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
-    def action_sla_submit_remark(self, rating, remark):
-        """Record the requester's rating and remark (within the allowed days)."""
+    def _sla_remark_ticket(self):
+        """The ticket whose feedback the current user may give, as superuser:
+        its requester's (read access and requester checked here), or anyone's
+        holding its access token (checked by the portal controller, which sets
+        the ``sla_remark_by_token`` marker)."""
         self.ensure_one()
+        if is_marked("sla_remark_by_token"):
+            return self.sudo()  # sudo: the controller checked the ticket's access token
+        self.check_access("read")
+        ticket = self.sudo()  # sudo: read access checked above
+        if not ticket.partner_id or ticket.partner_id != self.env.user.partner_id:
+            raise AccessError(
+                self.env._(
+                    "Only the requester of ticket %(ticket)s may rate it.",
+                    ticket=ticket.display_name,
+                )
+            )
+        return ticket
+
+    def _sla_is_remark_open(self, now=None):
+        """Whether the requester may still rate ``self`` (one ticket)."""
+        self.ensure_one()
+        if self.date_remark:
+            return False
+        try:
+            self._sla_check_remark_allowed(now)
+        except UserError:
+            return False
+        return True
+
+    def action_sla_submit_remark(self, rating, remark):
+        """Record the requester's rating and remark: by that requester only,
+        once, within the allowed days."""
+        self.ensure_one()
+        ticket = self._sla_remark_ticket()
         if rating not in dict(self._fields["sla_rating"].selection):
             raise UserError(self.env._("Please choose a rating."))
-        self.check_access("read")
-        self._sla_check_remark_allowed()
-        # sudo: the requester may read the ticket (checked above); only the
-        # feedback fields are written.
-        self.sudo().with_context(sla_internal=True).write(
-            {
-                "sla_rating": rating,
-                "sla_remark": remark or False,
-                "date_remark": fields.Datetime.now(),
-            }
+        if remark and (not isinstance(remark, str) or "\x00" in remark):
+            raise UserError(
+                self.env._(
+                    "Your text contains characters that cannot be recorded: please retype it."
+                )
+            )
+        # Two submissions at once: the second waits, then sees the first.
+        self.env.cr.execute(
+            SQL("SELECT date_remark FROM helpdesk_ticket WHERE id = %s FOR UPDATE", ticket.id)
         )
-        self.message_post(
+        ticket.invalidate_recordset(["date_remark"])
+        if ticket.date_remark:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s has already been rated: a rating is given once.",
+                    ticket=ticket.display_name,
+                )
+            )
+        ticket._sla_check_remark_allowed()
+        with server_marks("sla_internal"):
+            ticket.write(
+                {
+                    "sla_rating": rating,
+                    "sla_remark": remark or False,
+                    "date_remark": fields.Datetime.now(),
+                }
+            )
+        ticket.message_post(
             body=self.env._(
                 "Requester's rating: %(rating)s. %(remark)s",
                 rating=dict(self._fields["sla_rating"]._description_selection(self.env))[rating],
                 remark=remark or "",
             ),
             subtype_xmlid="mail.mt_note",
+            author_id=ticket.partner_id.id,
         )
         return True
 
@@ -908,18 +1015,21 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sla_fill_at_risk(self):
-        """At-risk instants of the open tickets created since the last run
-        (one working-time computation per calendar and amount)."""
-        tickets = self.search(
-            [
-                ("sla_status", "=", "on_time"),
-                ("date_sla_at_risk", "=", False),
-                ("date_sla_deadline", "!=", False),
-            ]
-        )
+    def _sla_at_risk_missing_domain(self):
+        return [
+            ("sla_status", "=", "on_time"),
+            ("date_sla_at_risk", "=", False),
+            ("date_sla_deadline", "!=", False),
+        ]
+
+    @api.model
+    def _sla_fill_at_risk(self, limit=5000):
+        """At-risk instants of at most ``limit`` open tickets created since
+        the last run (one working-time computation per calendar and amount).
+        Returns how many were filled."""
+        tickets = self.search(self._sla_at_risk_missing_domain(), limit=limit, order="id")
         if not tickets:
-            return
+            return 0
         items = tickets._sla_items()
         result = [{"date_sla_deadline": t.date_sla_deadline} for t in tickets]
         by_calendar = defaultdict(list)
@@ -929,8 +1039,10 @@ class HelpdeskTicket(models.Model):
         by_date = defaultdict(list)
         for ticket, values in zip(tickets, result, strict=True):
             by_date[values["date_sla_at_risk"]].append(ticket.id)
-        for date, ids in by_date.items():
-            self.browse(ids).write({"date_sla_at_risk": date})
+        with server_marks("sla_internal"):
+            for date, ids in by_date.items():
+                self.browse(ids).write({"date_sla_at_risk": date})
+        return len(tickets)
 
     @api.model
     def _sla_escalation_domains(self):
@@ -966,14 +1078,17 @@ class HelpdeskTicket(models.Model):
         twice.
         """
         now = fields.Datetime.now()
-        self._sla_fill_at_risk()
+        # The at-risk fill is a batch of its own, bounded as the statuses are.
+        filled = self._sla_fill_at_risk(limit=limit)
         domains = self._sla_status_domains(now) + self._sla_escalation_domains()
         tickets = self.browse()
         for domain in domains:
             if len(tickets) < limit:
                 tickets |= self.search(domain, limit=limit - len(tickets), order="id")
         if not tickets:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            self.env["ir.cron"]._notify_progress(
+                done=filled, remaining=self.search_count(self._sla_at_risk_missing_domain())
+            )
             return
         groups = defaultdict(list)
         for ticket in tickets:
@@ -993,12 +1108,14 @@ class HelpdeskTicket(models.Model):
             if level:
                 batch._sla_escalate(contract, level, now, status)
             else:
-                batch.with_context(sla_internal=True, tracking_disable=True).write(
-                    {"sla_status": status}
-                )
-        remaining = sum(self.search_count(domain) for domain in domains)
-        self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
+                with server_marks("sla_internal"):
+                    batch.with_context(tracking_disable=True).write({"sla_status": status})
+        remaining = sum(
+            self.search_count(domain) for domain in [*domains, self._sla_at_risk_missing_domain()]
+        )
+        self.env["ir.cron"]._notify_progress(done=filled + len(tickets), remaining=remaining)
 
+    @marked("sla_internal")
     def _sla_escalate(self, contract, level, now, status=None):
         """Reassign ``self`` (one contract) to ``level``, post in each chatter
         (one bulk insert) and mail the level's recipients one digest."""
@@ -1008,7 +1125,7 @@ class HelpdeskTicket(models.Model):
             values["sla_status"] = status
         if line.user_id:
             values["user_id"] = line.user_id.id
-        internal = self.with_context(sla_internal=True, tracking_disable=True)
+        internal = self.with_context(tracking_disable=True)
         if line.team_id:
             # OCA recomputes stage and assignee of each ticket whose team
             # changes (a search per ticket); they are written here instead,
@@ -1023,7 +1140,7 @@ class HelpdeskTicket(models.Model):
                 group_values["stage_id"] = (stage if stage in applicable else applicable[:1]).id
                 if not line.user_id:
                     group_values["user_id"] = user.id if user in team.user_ids else False
-                internal.browse(ids).write(group_values)
+                self.browse(ids).write(group_values)
         else:
             internal.write(values)
         lang = contract.company_id.partner_id.lang or self.env.lang
@@ -1107,6 +1224,7 @@ class HelpdeskTicket(models.Model):
                     partner_ids=ticket.partner_id.ids,
                     email_layout_xmlid="mail.mail_notification_light",
                 )
-        tickets.with_context(sla_internal=True).write({"sla_mail_pending": False})
+        with server_marks("sla_internal"):
+            tickets.write({"sla_mail_pending": False})
         remaining = self.search_count([("sla_mail_pending", "!=", False)])
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)

@@ -1,1 +1,10 @@
-from . import test_contract, test_escalation, test_kpi, test_portal, test_ticket
+from . import (
+    test_bad_input,
+    test_contract,
+    test_escalation,
+    test_kpi,
+    test_portal,
+    test_report_http,
+    test_ticket,
+    test_trust,
+)

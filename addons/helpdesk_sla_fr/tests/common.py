@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 from odoo.tests import new_test_user
 
+from odoo.addons.collectivite_base.markers import server_marks
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -18,7 +20,8 @@ class SlaCaseMixin:
     def _setup_sla(cls):
         env = cls.env
         # Tickets of the database (demo data) stay out of the figures and crons.
-        env["helpdesk.ticket"].search([]).with_context(sla_internal=True).write({"active": False})
+        with server_marks("sla_internal"):
+            env["helpdesk.ticket"].search([]).write({"active": False})
         cls.agent = new_test_user(
             env,
             login="sla_agent",

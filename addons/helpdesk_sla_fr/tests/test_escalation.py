@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, tagged
@@ -79,3 +81,23 @@ class TestSlaEscalation(SlaCaseMixin, TransactionCase):
             Ticket._cron_sla_escalate(limit=2)
         self.assertEqual(set(self.tickets.mapped("escalation_level")), {3})
         self.assertEqual(self._notes(), 3)
+
+    def test_at_risk_fill_in_batches(self):
+        """The at-risk fill handles a bounded batch a run, the rest is remaining."""
+        Ticket = self.env["helpdesk.ticket"]
+        tickets = self.tickets | self.calm
+        self.assertFalse(any(tickets.mapped("date_sla_at_risk")))
+        progress = []
+        Cron = type(self.env["ir.cron"])
+        with (
+            freeze_time(paris(2026, 11, 20, 16, 5)),
+            patch.object(Cron, "_notify_progress", lambda _s, **kw: progress.append(kw)),
+        ):
+            Ticket._cron_sla_escalate(limit=3)
+            self.assertEqual(len(tickets.filtered("date_sla_at_risk")), 3)
+            self.assertEqual(progress[-1], {"done": 3, "remaining": 1})
+            Ticket._cron_sla_escalate(limit=3)
+            self.assertTrue(all(tickets.mapped("date_sla_at_risk")))
+            self.assertEqual(progress[-1], {"done": 1, "remaining": 0})
+            Ticket._cron_sla_escalate(limit=3)
+            self.assertEqual(progress[-1], {"done": 0, "remaining": 0})

@@ -126,6 +126,66 @@ class TestSlaKpi(SlaCaseMixin, TransactionCase):
         )[self.webrsa.id]
         self.assertAlmostEqual(result, 100.0 * (total - 10.0) / total, places=4)
 
+    def test_overlapping_outages_count_once(self):
+        """Ten requesters reporting one outage of a service are one outage."""
+        Outage = self.env["helpdesk.sla.outage"]
+        month = (datetime(2026, 11, 1), datetime(2026, 12, 1))
+        Outage.create(
+            {
+                "contract_id": self.webrsa.id,
+                "service": "WebRSA",
+                "date_start": paris(2026, 11, 16, 9, 0),
+                "date_end": paris(2026, 11, 16, 19, 30),
+            }
+        )
+        once = Outage._availability(self.webrsa, *month)[self.webrsa.id]
+        Outage.create(
+            [
+                {
+                    "contract_id": self.webrsa.id,
+                    "service": service,
+                    "date_start": paris(2026, 11, 16, 9, minute),
+                    "date_end": paris(2026, 11, 16, 19, 30 - minute),
+                }
+                for minute, service in enumerate(["WebRSA"] * 8 + [" webrsa ", "WEBRSA"])
+            ]
+        )
+        self.assertAlmostEqual(Outage._availability(self.webrsa, *month)[self.webrsa.id], once)
+        # still open, overlapping the first: counted from the first's start to the month's end
+        Outage.create(
+            {
+                "contract_id": self.webrsa.id,
+                "service": "WebRSA",
+                "date_start": paris(2026, 11, 16, 12, 0),
+            }
+        )
+        calendar = self.webrsa.availability_calendar_id
+        total = calendar.working_time_between([month[0]], [month[1]])[0]
+        lost = calendar.working_time_between([paris(2026, 11, 16, 9, 0)], [month[1]])[0]
+        self.assertAlmostEqual(
+            Outage._availability(self.webrsa, *month)[self.webrsa.id],
+            100.0 * (total - lost) / total,
+            places=4,
+        )
+
+    def test_availability_between_0_and_100(self):
+        Outage = self.env["helpdesk.sla.outage"]
+        month = (datetime(2026, 11, 1), datetime(2026, 12, 1))
+        self.assertEqual(Outage._availability(self.webrsa, *month)[self.webrsa.id], 100.0)
+        # two services down all month: the lost time exceeds the month's
+        Outage.create(
+            [
+                {
+                    "contract_id": self.webrsa.id,
+                    "service": service,
+                    "date_start": datetime(2026, 10, 1),
+                    "date_end": datetime(2027, 1, 1),
+                }
+                for service in ("WebRSA", "Flux CAF")
+            ]
+        )
+        self.assertEqual(Outage._availability(self.webrsa, *month)[self.webrsa.id], 0.0)
+
     def test_outage_from_ticket(self):
         start = paris(2026, 11, 16, 9, 0)
         with freeze_time(start):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.collectivite_base.markers import server_marks
+
 from .common import SlaCaseMixin, paris
 
 
@@ -109,7 +111,8 @@ class TestSlaPortal(SlaCaseMixin, HttpCase):
         stage_done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         self.ticket.with_user(self.agent).write({"stage_id": stage_done.id})
         closed = fields.Datetime.now() - timedelta(days=days_ago)
-        self.ticket.with_context(sla_internal=True).write({"closed_date": closed})
+        with server_marks("sla_internal"):
+            self.ticket.write({"closed_date": closed})
 
     def test_requester_rates_within_days(self):
         self._closed_ticket(days_ago=3)

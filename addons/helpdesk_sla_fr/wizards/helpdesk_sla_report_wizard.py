@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class HelpdeskSlaReportWizard(models.TransientModel):
@@ -19,8 +20,17 @@ class HelpdeskSlaReportWizard(models.TransientModel):
     )
 
     def action_print(self):
+        """The report's action. Its ``data`` carries the contracts too: with
+        ``data`` the web client requests ``/report/pdf/<name>?options=<data>``,
+        without the record ids."""
         self.ensure_one()
+        if not self.contract_ids:
+            raise UserError(self.env._("Please choose at least one service contract."))
         month = self.date_month.replace(day=1)
         return self.env.ref("helpdesk_sla_fr.action_report_sla_monthly").report_action(
-            self.contract_ids, data={"date_month": fields.Date.to_string(month)}
+            self.contract_ids,
+            data={
+                "date_month": fields.Date.to_string(month),
+                "contract_ids": self.contract_ids.ids,
+            },
         )

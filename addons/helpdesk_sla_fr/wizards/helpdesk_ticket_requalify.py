@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.collectivite_base.markers import server_marks
+
 from ..models.helpdesk_priority_matrix import IMPACTS
 
 
@@ -49,9 +51,10 @@ class HelpdeskTicketRequalify(models.TransientModel):
         priority = priority or ticket.priority
         labels = dict(ticket._fields["priority"]._description_selection(self.env))
         old_priority = ticket.priority
-        ticket.with_context(sla_requalify=True).write(
-            {"impact": self.impact, "is_blocking": self.is_blocking, "priority": priority}
-        )
+        with server_marks("sla_requalify"):
+            ticket.write(
+                {"impact": self.impact, "is_blocking": self.is_blocking, "priority": priority}
+            )
         ticket.message_post(
             body=Markup("<p>%s</p>")
             % self.env._(
