@@ -1,6 +1,7 @@
 """Shared helpers of collectivite_base's tests: calendars of the contracts and a
 plain, deliberately naive working-time oracle used by the property tests."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -140,3 +141,34 @@ class NaiveCalendar:
                 count += 1
             value += QUARTER
         return count / 4
+
+
+class JsonRpcMixin:
+    """JSON-RPC calls as the web client sends them, for ``HttpCase`` tests that
+    check a rule from the outside (after ``self.authenticate``)."""
+
+    def call_kw(self, model, method, args, kwargs=None, context=None):
+        """``/web/dataset/call_kw`` with the client's ``context`` (the web client
+        always sends the user's language: French unless the context says otherwise).
+
+        :return: the decoded JSON answer (``result`` or ``error``)
+        """
+        kwargs = dict(kwargs or {}, context=dict({"lang": "fr_FR"}, **(context or {})))
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def rpc_error(self, answer):
+        """``(exception name, message)`` of a refused call."""
+        self.assertIn("error", answer, answer)
+        return answer["error"]["data"]["name"], answer["error"]["data"]["message"]

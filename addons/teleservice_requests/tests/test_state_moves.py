@@ -1,34 +1,14 @@
 """One path to change a state, tried from a JSON-RPC client as an agent would."""
 
-import json
-
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.collectivite_base.tests.common import JsonRpcMixin
 
 from .common import TeleserviceCommon
 
 
 @tagged("post_install", "-at_install")
-class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
-    def _call(self, model, method, args, kwargs=None, context=None):
-        # The web client always sends the user's language.
-        kwargs = dict(kwargs or {}, context=dict(context or {}, lang="fr_FR"))
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
-    def _error(self, answer):
-        self.assertIn("error", answer, answer)
-        return answer["error"]["data"]["name"], answer["error"]["data"]["message"]
-
+class TestStateMovesFromOutside(JsonRpcMixin, HttpCase, TeleserviceCommon):
     def _complete(self, validate_justificatif=True):
         request = self._request()
         justificatif = self._justificatif(request)
@@ -52,13 +32,13 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
         self.authenticate("ts_write", "ts_write")
         for key in ("collectivite_state_checked", "teleservice_lock_bypass"):
             with self.subTest(key=key):
-                answer = self._call(
+                answer = self.call_kw(
                     "collectivite.request",
                     "write",
                     [request.ids, {"state": "validated"}],
                     context={key: True},
                 )
-                name, _message = self._error(answer)
+                name, _message = self.rpc_error(answer)
                 self.assertEqual(name, "odoo.exceptions.UserError")
                 self.assertEqual(self._snapshot(request), before)
 
@@ -66,8 +46,10 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
         request = self._complete(validate_justificatif=False)
         before = self._snapshot(request)
         self.authenticate("ts_write", "ts_write")
-        answer = self._call("collectivite.request", "write", [request.ids, {"state": "validated"}])
-        name, message = self._error(answer)
+        answer = self.call_kw(
+            "collectivite.request", "write", [request.ids, {"state": "validated"}]
+        )
+        name, message = self.rpc_error(answer)
         self.assertEqual(name, "odoo.exceptions.UserError")
         self.assertIn("Domicile (test)", message)
         self.assertEqual(self._snapshot(request), before)
@@ -76,7 +58,9 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
         """Writing the state makes the move with its values, as the button does."""
         request = self._complete()
         self.authenticate("ts_write", "ts_write")
-        answer = self._call("collectivite.request", "write", [request.ids, {"state": "validated"}])
+        answer = self.call_kw(
+            "collectivite.request", "write", [request.ids, {"state": "validated"}]
+        )
         self.assertTrue(answer.get("result"), answer)
         after = self._snapshot(request)
         self.assertEqual(after["state"], "validated")
@@ -87,8 +71,8 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
         request = self._complete()
         before = self._snapshot(request)
         self.authenticate("ts_read", "ts_read")
-        answer = self._call("collectivite.request", "action_validate", [request.ids])
-        name, _message = self._error(answer)
+        answer = self.call_kw("collectivite.request", "action_validate", [request.ids])
+        name, _message = self.rpc_error(answer)
         self.assertEqual(name, "odoo.exceptions.AccessError")
         self.assertEqual(self._snapshot(request), before)
 
@@ -107,8 +91,8 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
             (dict(values, data_state="valid"), {}),
         ):
             with self.subTest(vals=vals, context=context):
-                answer = self._call("collectivite.request", "create", [vals], context=context)
-                name, _message = self._error(answer)
+                answer = self.call_kw("collectivite.request", "create", [vals], context=context)
+                name, _message = self.rpc_error(answer)
                 self.assertEqual(name, "odoo.exceptions.UserError")
         self.assertEqual(Request.search_count([]), count)
 
@@ -121,7 +105,9 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
             ("write", [justificatif.ids, {"state": "validated"}]),
         ):
             with self.subTest(method=method):
-                name, message = self._error(self._call("collectivite.justificatif", method, args))
+                name, message = self.rpc_error(
+                    self.call_kw("collectivite.justificatif", method, args)
+                )
                 self.assertEqual(name, "odoo.exceptions.UserError")
                 self.assertIn("aucune page", message)
                 justificatif.invalidate_recordset()
@@ -151,17 +137,19 @@ class TestStateMovesFromOutside(HttpCase, TeleserviceCommon):
         self.env.flush_all()
         mails = self.env["mail.mail"].search_count([])
         self.authenticate("ts_write", "ts_write")
-        answer = self._call("collectivite.household", "write", [household.ids, {"state": "valid"}])
+        answer = self.call_kw(
+            "collectivite.household", "write", [household.ids, {"state": "valid"}]
+        )
         self.assertTrue(answer.get("result"), answer)
         household.invalidate_recordset()
         self.assertEqual(household.state, "valid")
         self.assertTrue(household.date_validation)
         self.assertGreater(self.env["mail.mail"].search_count([]), mails)
         # A refusal by a plain write needs its reason, as the wizard does.
-        answer = self._call(
+        answer = self.call_kw(
             "collectivite.household", "write", [household.ids, {"state": "invalid"}]
         )
-        name, message = self._error(answer)
+        name, message = self.rpc_error(answer)
         self.assertEqual(name, "odoo.exceptions.UserError")
         self.assertIn("motif du refus", message)
         household.invalidate_recordset()
