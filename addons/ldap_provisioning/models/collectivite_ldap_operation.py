@@ -319,6 +319,9 @@ class CollectiviteLdapOperation(models.Model):
         )
         return True
 
+    # ------------------------------------------------------------------
+    # Directory writes shared by the targets
+    # ------------------------------------------------------------------
     def _ldap_modify_person(self, connection, dn, attributes):
         """Replace attributes of an entry (a person or a place; empty: removed)."""
         ldap_client.replace_attributes(connection, dn, attributes)

@@ -179,7 +179,7 @@ class ResCompanyLdap(models.Model):
         return configs
 
     # ------------------------------------------------------------------
-    # Configuration helpers
+    # Default group mapping
     # ------------------------------------------------------------------
     @api.model
     def _default_mapping_values(self):
@@ -232,6 +232,9 @@ class ResCompanyLdap(models.Model):
             self._translate_default_mappings(mappings)
         return True
 
+    # ------------------------------------------------------------------
+    # The configuration handed to the connection and the synchronisation
+    # ------------------------------------------------------------------
     def _provisioning_conf(self, require_tls=True):
         """The configuration of this directory as a dict (with the bind password).
 
