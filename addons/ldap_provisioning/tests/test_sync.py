@@ -1,7 +1,7 @@
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 
-from ..ldap_utils import DirectoryError, SyncBusy
+from ..exceptions import DirectoryError, SyncBusy
 from .common import GROUPS_BASE, PEOPLE_BASE, LdapCase, seed_ldif
 
 

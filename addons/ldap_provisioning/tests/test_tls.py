@@ -67,9 +67,7 @@ class TestTls(LdapCase):
         self.assertIn("StartTLS", self.config.last_sync_report)
         self.assertFalse(self.users("philippe.usclade"))
         # Nor for logins: the agents' passwords would travel in clear.
-        with self.assertLogs(
-            "odoo.addons.ldap_provisioning.models.res_company_ldap", "WARNING"
-        ) as logs:
+        with self.assertLogs("odoo.addons.ldap_provisioning", "WARNING") as logs:
             confs = Ldap._get_ldap_dicts()
         self.assertNotIn(self.config.id, [conf["id"] for conf in confs])
         self.assertIn("without TLS", logs.output[0])
