@@ -4,5 +4,6 @@ from . import (
     res_company,
     resource_calendar,
     resource_calendar_attendance,
+    resource_calendar_french_holidays,
     resource_calendar_leaves,
 )
