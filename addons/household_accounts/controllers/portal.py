@@ -6,8 +6,8 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.collectivite_household import PORTAL_HOUSEHOLD_FIELDS
-from ..models.res_partner import PORTAL_MEMBER_FIELDS
+from ..models.collectivite_household_portal import PORTAL_HOUSEHOLD_FIELDS
+from ..models.res_partner_member_values import PORTAL_MEMBER_FIELDS
 
 
 class HouseholdPortal(CustomerPortal):

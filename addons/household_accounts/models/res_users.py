@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 from odoo.tools.sql import escape_psql
 
+from ..form_values import parse_id
+
 _logger = logging.getLogger(__name__)
 
 # Sign-up form fields that describe the citizen and their household.
@@ -103,7 +105,7 @@ class ResUsers(models.Model):
         :return: ``(company, errors)``, the company empty when refused
         """
         open_companies = self.env["res.company"]._household_signup_companies()
-        company_id = int(company_id) if str(company_id or "").isdigit() else 0
+        company_id = parse_id(company_id)
         company = open_companies.filtered(lambda company: company.id == company_id)
         if company:
             return company, []

@@ -1,4 +1,5 @@
 from . import (
+    test_form_values,
     test_household_portal,
     test_household_rights,
     test_household_signup,
