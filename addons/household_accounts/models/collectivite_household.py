@@ -142,7 +142,9 @@ class CollectiviteHousehold(models.Model):
     @api.model
     def _household_value_errors(self, values):
         """Messages saying what to fix in ``values`` (the household's fields)."""
-        errors = []
+        errors = self.env["res.partner"]._form_text_errors(self, values)
+        if errors:
+            return errors
         for fname in REQUIRED_HOUSEHOLD_FIELDS:
             if not (values.get(fname) or "").strip():
                 errors.append(

@@ -4,7 +4,7 @@ from odoo.tools import format_date
 
 from odoo.addons.collectivite_base.tools import email_error
 
-from ..form_values import parse_id
+from ..form_values import EARLIEST_BIRTHDATE, MAX_TEXT_LENGTH, parse_date, parse_id, text_problem
 
 # What a citizen may declare about a member from the portal.
 PORTAL_MEMBER_FIELDS = (
@@ -17,6 +17,8 @@ PORTAL_MEMBER_FIELDS = (
     "phone",
 )
 REQUIRED_MEMBER_FIELDS = ("firstname", "lastname", "household_role")
+# The civilities French administrations use (no longer “Mademoiselle”).
+HOUSEHOLD_TITLES = ("base.res_partner_title_madam", "base.res_partner_title_mister")
 
 
 class ResPartner(models.Model):
@@ -24,6 +26,52 @@ class ResPartner(models.Model):
     messages saying what to fix, and readable labels for the history."""
 
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    household_title_ids = fields.Many2many(
+        "res.partner.title",
+        string="Household civilities",
+        compute="_compute_household_title_ids",
+        help="The civilities a household member may have (the forms offer only these).",
+    )
+
+    def _compute_household_title_ids(self):
+        self.household_title_ids = self._household_titles()
+
+    @api.model
+    def _household_titles(self):
+        """The civilities of household members: Madame and Monsieur."""
+        titles = self.env["res.partner.title"]
+        for xmlid in HOUSEHOLD_TITLES:
+            titles |= self.env.ref(xmlid, raise_if_not_found=False) or titles
+        return titles
+
+    @api.model
+    def _form_text_errors(self, model, values):
+        """Messages for the texts of ``values`` (fields of ``model``) a form cannot send:
+        not a text (a file), a control character (a NUL byte), too long."""
+        errors = []
+        for fname, value in values.items():
+            problem = text_problem(value)
+            if not problem:
+                continue
+            field = model._fields.get(fname)
+            label = field._description_string(self.env) if field else fname
+            if problem == "type":
+                message = self.env._("The field “%(field)s” must be a text.", field=label)
+            elif problem == "control":
+                message = self.env._(
+                    "The field “%(field)s” contains a character that cannot be typed "
+                    "(a control character): remove it.",
+                    field=label,
+                )
+            else:
+                message = self.env._(
+                    "The field “%(field)s” is too long: %(max)s characters at most.",
+                    field=label,
+                    max=MAX_TEXT_LENGTH,
+                )
+            errors.append(message)
+        return errors
 
     def _member_snapshot(self):
         """Current values of the portal member fields (empty for no record)."""
@@ -85,8 +133,25 @@ class ResPartner(models.Model):
                     roles=", ".join(roles.values()),
                 )
             )
-        birthdate = values.get("birthdate")
-        if birthdate and fields.Date.to_date(birthdate) > fields.Date.context_today(self):
+        titles = self._household_titles()
+        if values.get("title") and values["title"] not in titles.ids:
+            errors.append(
+                self.env._(
+                    "Choose the civility of %(member)s among: %(titles)s.",
+                    member=member,
+                    titles=", ".join(titles.mapped("name")),
+                )
+            )
+        birthdate = values.get("birthdate") and fields.Date.to_date(values["birthdate"])
+        if birthdate and birthdate < EARLIEST_BIRTHDATE:
+            errors.append(
+                self.env._(
+                    "The birth date of %(member)s (%(date)s) is too old: check the year.",
+                    member=member,
+                    date=fields.Date.to_string(birthdate),
+                )
+            )
+        if birthdate and birthdate > fields.Date.context_today(self):
             errors.append(
                 self.env._(
                     "The birth date of %(member)s (%(date)s) is in the future: correct it.",
@@ -104,19 +169,25 @@ class ResPartner(models.Model):
         """Keep what a citizen may declare about ``member`` (empty: a new one).
 
         Returns JSON-ready values that differ from the member's current ones.
-        :raise ValidationError: on a date that cannot be read
+        :raise ValidationError: on a text a form cannot send (a file, a NUL byte, too
+            long), an unknown civility or a date that cannot be read
         """
+        values = {fname: values[fname] for fname in PORTAL_MEMBER_FIELDS if fname in values}
+        errors = self._form_text_errors(self, values)
+        if errors:
+            raise ValidationError("\n".join(errors))
         cleaned = {}
-        for fname in PORTAL_MEMBER_FIELDS:
-            if fname not in values:
-                continue
-            value = values[fname]
+        for fname, value in values.items():
             value = (value.strip() if isinstance(value, str) else value) or False
             if fname == "title" and value:
-                value = self.env["res.partner.title"].browse(parse_id(value)).exists().id or False
+                title_id = parse_id(value)
+                if title_id not in self._household_titles().ids:
+                    # Unknown (or no longer offered): refused by _member_value_errors.
+                    title_id = -1
+                value = title_id
             if fname == "birthdate" and value:
                 try:
-                    value = fields.Date.to_string(fields.Date.to_date(value))
+                    birthdate = parse_date(value)
                 except ValueError as error:
                     raise ValidationError(
                         self.env._(
@@ -125,6 +196,13 @@ class ResPartner(models.Model):
                             date=value,
                         )
                     ) from error
+                if birthdate < EARLIEST_BIRTHDATE:
+                    raise ValidationError(
+                        self.env._(
+                            "The birth date “%(date)s” is too old: check the year.", date=value
+                        )
+                    )
+                value = fields.Date.to_string(birthdate)
             cleaned[fname] = value
         if member:
             if member.household_role == "responsible":

@@ -47,6 +47,14 @@ class ResUsers(models.Model):
         """
         Partner = self.env["res.partner"]
         Household = self.env["collectivite.household"]
+        # What a form cannot send (a file, a NUL byte, a text too long) is refused first.
+        errors = Partner._form_text_errors(
+            Partner, {fname: values.get(fname) for fname in ("email", *SIGNUP_MEMBER_FIELDS)}
+        ) + Partner._form_text_errors(
+            Household, {fname: values.get(fname) for fname in SIGNUP_HOUSEHOLD_FIELDS}
+        )
+        if errors:
+            raise ValidationError("\n".join(errors))
         email = (values.get("email") or "").strip()
         member_values = Partner._portal_member_values(
             {fname: values.get(fname) for fname in SIGNUP_MEMBER_FIELDS}, Partner
