@@ -245,6 +245,12 @@ class TestHouseholdFormInput(HouseholdCaseMixin, HttpCase):
         self.assertEqual(household.read(["street", "city", "phone"]), before)
         self.assertEqual(self._counts(), counts)
 
+    def test_household_url_with_a_huge_id(self):
+        self._login(self.citizen_c)
+        for url in ("/my/household/99999999999", "/my/household/member/99999999999"):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (303, 404), url)
+
     def test_file_instead_of_a_text(self):
         counts = self._counts()
         action, form, _options = self._signup_form()
