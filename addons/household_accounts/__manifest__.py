@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – comptes foyer",
     "summary": "Household accounts (comptes foyer), their members and the citizen's portal space",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",

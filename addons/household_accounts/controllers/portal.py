@@ -6,8 +6,9 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.collectivite_household import PORTAL_HOUSEHOLD_FIELDS
-from ..models.res_partner import PORTAL_MEMBER_FIELDS
+from ..form_values import displayable
+from ..models.collectivite_household_portal import PORTAL_HOUSEHOLD_FIELDS
+from ..models.res_partner_member_values import PORTAL_MEMBER_FIELDS
 
 
 class HouseholdPortal(CustomerPortal):
@@ -28,7 +29,7 @@ class HouseholdPortal(CustomerPortal):
             can_edit=household == partner.household_id
             and partner.household_role == "responsible"
             and household.state != "archived",
-            titles=request.env["res.partner.title"].search([]),
+            titles=Partner._household_titles(),
             channels=household._fields["contact_channel"]._description_selection(request.env),
             roles=[
                 role
@@ -110,10 +111,11 @@ class HouseholdPortal(CustomerPortal):
         form = {fname: household[fname] or "" for fname in PORTAL_HOUSEHOLD_FIELDS}
         error = None
         if request.httprequest.method == "POST":
-            form = {fname: post.get(fname, "") for fname in PORTAL_HOUSEHOLD_FIELDS}
-            error, redirect = self._submit(household, household_values=form)
+            posted = {fname: post.get(fname, "") for fname in PORTAL_HOUSEHOLD_FIELDS}
+            error, redirect = self._submit(household, household_values=posted)
             if redirect:
                 return redirect
+            form = {fname: displayable(value) for fname, value in posted.items()}
         values = self._household_values(
             household, page_name="household_edit", form=form, error=error
         )
@@ -141,10 +143,11 @@ class HouseholdPortal(CustomerPortal):
             form["title"] = member.title.id
         error = None
         if request.httprequest.method == "POST":
-            form = {fname: post.get(fname, "") for fname in PORTAL_MEMBER_FIELDS}
-            error, redirect = self._submit(household, members=[dict(form, id=member.id)])
+            posted = {fname: post.get(fname, "") for fname in PORTAL_MEMBER_FIELDS}
+            error, redirect = self._submit(household, members=[dict(posted, id=member.id)])
             if redirect:
                 return redirect
+            form = {fname: displayable(value) for fname, value in posted.items()}
         values = self._household_values(
             household, page_name="household_member", member=member, form=form, error=error
         )

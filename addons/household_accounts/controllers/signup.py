@@ -6,6 +6,7 @@ from odoo.http import request
 
 from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 
+from ..form_values import displayable
 from ..models.res_users import SIGNUP_HOUSEHOLD_FIELDS, SIGNUP_MEMBER_FIELDS
 
 # The form's fields; the civility is posted as ``civility`` (``title`` is the page's
@@ -38,12 +39,18 @@ class HouseholdSignup(http.Controller):
         companies = request.env["res.company"]._household_signup_companies()
         if not companies:
             raise NotFound()
-        form = {fname: (post.get(fname) or "").strip() for fname in SIGNUP_FORM_FIELDS}
+        # As posted (a file or a NUL byte is refused by the model); shown back without
+        # what cannot be displayed.
+        posted = {
+            fname: value.strip() if isinstance(value, str) else value
+            for fname, value in ((fname, post.get(fname) or "") for fname in SIGNUP_FORM_FIELDS)
+        }
+        form = {fname: displayable(value) for fname, value in posted.items()}
         if not form["company_id"] and len(companies) == 1:
-            form["company_id"] = str(companies.id)
+            form["company_id"] = posted["company_id"] = str(companies.id)
         error = None
         if request.httprequest.method == "POST":
-            values = {"title" if key == "civility" else key: value for key, value in form.items()}
+            values = {"title" if key == "civility" else key: value for key, value in posted.items()}
             lang = request.env.lang
             if lang in dict(request.env["res.lang"].get_installed()):
                 values["lang"] = lang
@@ -62,7 +69,7 @@ class HouseholdSignup(http.Controller):
             form=form,
             error=error,
             companies=companies,
-            titles=request.env["res.partner.title"].search([]),
+            titles=request.env["res.partner"]._household_titles(),
             channels=request.env["collectivite.household"]
             ._fields["contact_channel"]
             ._description_selection(request.env),

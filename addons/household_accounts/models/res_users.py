@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 from odoo.tools.sql import escape_psql
 
+from ..form_values import parse_id
+
 _logger = logging.getLogger(__name__)
 
 # Sign-up form fields that describe the citizen and their household.
@@ -45,6 +47,14 @@ class ResUsers(models.Model):
         """
         Partner = self.env["res.partner"]
         Household = self.env["collectivite.household"]
+        # What a form cannot send (a file, a NUL byte, a text too long) is refused first.
+        errors = Partner._form_text_errors(
+            Partner, {fname: values.get(fname) for fname in ("email", *SIGNUP_MEMBER_FIELDS)}
+        ) + Partner._form_text_errors(
+            Household, {fname: values.get(fname) for fname in SIGNUP_HOUSEHOLD_FIELDS}
+        )
+        if errors:
+            raise ValidationError("\n".join(errors))
         email = (values.get("email") or "").strip()
         member_values = Partner._portal_member_values(
             {fname: values.get(fname) for fname in SIGNUP_MEMBER_FIELDS}, Partner
@@ -103,7 +113,7 @@ class ResUsers(models.Model):
         :return: ``(company, errors)``, the company empty when refused
         """
         open_companies = self.env["res.company"]._household_signup_companies()
-        company_id = int(company_id) if str(company_id or "").isdigit() else 0
+        company_id = parse_id(company_id)
         company = open_companies.filtered(lambda company: company.id == company_id)
         if company:
             return company, []

@@ -230,9 +230,10 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
                 "title": "999999",
             },
         )
-        self.assertIn("message=saved", response.url)
-        leon = household.member_ids.filtered(lambda member: member.firstname == "Léon")
-        self.assertFalse(leon.title)
+        # An unknown civility is refused as the role is (it used to be dropped silently).
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Choisissez la civilité", response.text)
+        self.assertEqual(len(household.member_ids), 1)
 
     def test_other_member_with_an_account_reads_but_does_not_edit(self):
         spouse = self.env["res.partner"].create(
