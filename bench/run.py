@@ -56,7 +56,8 @@ def main():
         subprocess.check_call(
             odoo_cli
             + base_args
-            + ["-i", args.addons, "--without-demo=all", "--stop-after-init", "--log-level=warn"]
+            + ["-i", args.addons, "--without-demo=all", "--load-language=fr_FR"]
+            + ["--stop-after-init", "--log-level=warn"]
         )
     elif not args.no_update:
         subprocess.check_call(
