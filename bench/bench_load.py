@@ -32,7 +32,9 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.error
 from collections import Counter
 
 from common import Browser, OdooServer
@@ -58,7 +60,7 @@ USERS = int(os.environ.get("BENCH_LOAD_USERS", 100))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 180))
 SPAWN_RATE = 1
 THINK = (3, 7)
-PHASES = os.environ.get("BENCH_LOAD_PHASES", "proof,primary,replica").split(",")
+PHASES = os.environ.get("BENCH_LOAD_PHASES", "proof,restart,primary,replica").split(",")
 RETRY_WARNING = "retrying with a read/write cursor"
 
 
@@ -184,6 +186,10 @@ def _load_data(bench, path):
             [AGENT_CATEGORIES],
         )
         rows = cr.fetchall()
+        contract = env.ref("helpdesk_sla_fr.helpdesk_sla_contract_resotic")
+        team_id = contract.team_id.id
+        cr.execute("SELECT partner_id FROM res_users WHERE login = %s", [citizens[0]["login"]])
+        partner_id = cr.fetchone()[0]
     if len(citizens) < CITIZENS or not rows:
         raise RuntimeError("The load bench's accounts or requests are missing.")
     data = {
@@ -194,6 +200,8 @@ def _load_data(bench, path):
         "request_ids": [row[0] for row in rows],
         "request_numbers": [row[1] for row in rows[:100]],
         "requester_names": sorted({row[2] for row in rows if row[2]})[:100],
+        "team_id": team_id,
+        "partner_id": partner_id,
     }
     with open(path, "w") as file:
         json.dump(data, file)
@@ -514,6 +522,140 @@ def _locust(bench, server, data_path, label, folder):
     return rows
 
 
+def _restart(bench, primary, data, folder):
+    """PostgreSQL stopped for 10 s and started again under a small load: readers
+    and writers (ticket creations) in threads, Odoo left running."""
+    logfile = os.path.join(folder, "odoo-restart.log")
+    server = OdooServer(
+        bench,
+        bench.http_port,
+        bench.http_port + 1,
+        db_args=_db_args(primary),
+        logfile=logfile,
+        log_level="info",
+    ).start()
+    master = server.process.pid
+    tag = f"Panne PG {int(time.time())}"
+    events = []  # (time, kind, ok, detail, duration)
+    stop = threading.Event()
+    start = time.perf_counter()
+
+    def loop(kind, call):
+        count = 0
+        while not stop.is_set() and count < 2000:
+            count += 1
+            begin = time.perf_counter()
+            try:
+                detail = call(count)
+                ok = True
+            except urllib.error.HTTPError as error:
+                ok, detail = False, f"HTTP {error.code}"
+            except (OSError, RuntimeError) as error:
+                ok, detail = False, type(error).__name__ + ": " + str(error)[:80]
+            events.append((begin - start, kind, ok, detail, time.perf_counter() - begin))
+            time.sleep(0.2)
+
+    def reader(browser):
+        def call(_count):
+            page = browser.get("/my/household")
+            if b"o_household_members" not in page:
+                raise RuntimeError("no household on the page")
+            return "page"
+
+        return call
+
+    def writer(browser, name):
+        def call(count):
+            title = f"{tag} {name} {count:04d}"
+            created.append(title)
+            browser.rpc(
+                "helpdesk.ticket",
+                "create",
+                [
+                    {
+                        "name": title,
+                        "description": "<p>Créé pendant l'arrêt de PostgreSQL.</p>",
+                        "team_id": data["team_id"],
+                        "partner_id": data["partner_id"],
+                    }
+                ],
+            )
+            acknowledged.append(title)
+            return "created"
+
+        return call
+
+    created, acknowledged = [], []
+    threads = []
+    for index in range(4):
+        browser = Browser(server.url, data["citizens"][index]["login"], PASSWORD, timeout=30)
+        threads.append(threading.Thread(target=loop, args=("read", reader(browser))))
+    for index in range(2):
+        browser = Browser(server.url, data["agents"][index]["login"], PASSWORD, timeout=30)
+        threads.append(threading.Thread(target=loop, args=("write", writer(browser, f"w{index}"))))
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(10)
+        down = time.perf_counter() - start
+        primary.stop("fast")
+        time.sleep(10)
+        primary.start()
+        up = time.perf_counter() - start
+        time.sleep(20)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+        alive = server.process.poll() is None and server.process.pid == master
+        server.stop()
+    during = [e for e in events if down <= e[0] < up]
+    after = [e for e in events if e[0] >= up]
+    failures_after = [e for e in after if not e[2]]
+    recovered = min((e[0] for e in after if e[2]), default=None)
+    slowest_failure = max((e[4] for e in events if not e[2]), default=0.0)
+    kinds = Counter(e[3].split(":")[0] for e in events if not e[2])
+    # Every acknowledged ticket exists, and every ticket there is whole (in the copy
+    # of the bench database that Odoo wrote to).
+    rows = [
+        line.split("|")
+        for line in primary.psql(
+            "SELECT t.name, (t.number IS NOT NULL AND t.team_id IS NOT NULL"
+            " AND t.sla_contract_id IS NOT NULL AND t.date_sla_deadline IS NOT NULL)::text,"
+            " (SELECT count(*) FROM mail_message m WHERE m.model = 'helpdesk.ticket'"
+            f" AND m.res_id = t.id) FROM helpdesk_ticket t WHERE t.name LIKE '{tag} %'",
+            bench.database,
+        ).splitlines()
+        if line
+    ]
+    stored = {name for name, _whole, _messages in rows}
+    half = [name for name, whole, messages in rows if whole != "true" or int(messages) < 1]
+    lost = [name for name in acknowledged if name not in stored]
+    unacknowledged = len(stored) - len(set(acknowledged) & stored)
+    ok = alive and not half and not lost and recovered is not None and len(failures_after) <= 8
+    note = (
+        f"{len(events)} requests; PostgreSQL down {up - down:.1f} s: {len(during)} requests"
+        f" during, {sum(not e[2] for e in during)} failed ({dict(kinds)}), slowest failure"
+        f" {slowest_failure:.1f} s; first success {recovered - up if recovered else 0:.1f} s"
+        f" after the start, {len(failures_after)} failures after it; Odoo master"
+        f" {'still running' if alive else 'RESTARTED'}; tickets: {len(acknowledged)}"
+        f" acknowledged, {len(stored)} stored ({unacknowledged} stored without answer),"
+        f" {len(lost)} lost, {len(half)} half-written"
+    )
+    bench.rows.append(
+        {
+            "scenario": "fault: PostgreSQL stopped 10 s and started again under load",
+            "runs": len(events),
+            "p50": 0.0,
+            "p95": 0.0,
+            "target": None,
+            "ok": "yes" if ok else "NO",
+            "note": note,
+        }
+    )
+    print(f"  restart: {note}", flush=True)
+
+
 def run(bench):
     if any(phase in PHASES for phase in ("primary", "replica")) and not os.path.exists(LOCUST):
         raise RuntimeError(f"{LOCUST} is missing: `make bench` installs it.")
@@ -548,6 +690,8 @@ def run(bench):
                 _replica_proof(bench, server, primary, replica, data, logfile)
             finally:
                 server.stop()
+        if "restart" in PHASES:
+            _restart(bench, primary, data, folder)
         for label, with_replica in (("primary", False), ("replica", True)):
             if label not in PHASES:
                 continue
