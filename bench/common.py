@@ -208,7 +208,13 @@ class OdooServer:
         ]
         if self.logfile:
             cmd += ["--logfile", self.logfile]
-        self.process = subprocess.Popen(cmd)  # noqa: S603
+        # Odoo's workers drop a connection whose request has not arrived within 2 s
+        # (ODOO_HTTP_SOCKET_TIMEOUT, meant for a buffering proxy in front): the
+        # load generator shares the machine's 2 cores with Odoo, so it gets 10 s.
+        env = dict(
+            os.environ, ODOO_HTTP_SOCKET_TIMEOUT=os.environ.get("ODOO_HTTP_SOCKET_TIMEOUT", "10")
+        )
+        self.process = subprocess.Popen(cmd, env=env)  # noqa: S603
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:

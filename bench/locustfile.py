@@ -3,7 +3,8 @@ bench database, driving Odoo over HTTP like their browsers do.
 
 Run by bench/bench_load.py with locust's own virtualenv (bench/.venv); the
 accounts, records and search terms come from the JSON file named by
-``BENCH_LOAD_DATA``. Each simulated user logs in once with an account of its
+``BENCH_LOAD_DATA``. Each simulated user arrives logged in (a session made by the
+bench) with an account of its
 own, then repeats its tasks with a think time between them.
 
 - Citizens (weight 80): the portal home and its counters, "Mon foyer", the
@@ -101,7 +102,13 @@ class OdooUser(HttpUser):
 
     def on_start(self):
         self.account = self.accounts[next(self.counter) % len(self.accounts)]
-        _logged_in(self.environment, not self.login())
+        if self.account.get("session_id"):
+            # A session made by the bench (see bench_load._sessions).
+            self.client.cookies.set("session_id", self.account["session_id"])
+            response = self.page(self.landing, "landing page (logged in)")
+            _logged_in(self.environment, "/web/login" in (response.url or "/web/login"))
+        else:
+            _logged_in(self.environment, not self.login())
 
     def login(self):
         with self.client.get("/web/login", name="login page", catch_response=True) as response:
@@ -116,7 +123,7 @@ class OdooUser(HttpUser):
             "redirect": self.landing,
         }
         with self.client.post("/web/login", data=data, name="login", catch_response=True) as r:
-            if "/web/login" in r.url or r.status_code != 200:
+            if "/web/login" in (r.url or "/web/login") or r.status_code != 200:
                 r.failure("login refused")
                 return False
         return True
@@ -125,7 +132,7 @@ class OdooUser(HttpUser):
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-            elif "/web/login" in response.url:
+            elif "/web/login" in (response.url or ""):
                 response.failure("logged out")
             elif marker and marker not in response.text:
                 response.failure(f"{marker!r} missing")
