@@ -49,5 +49,12 @@ test: check-odoo deps
 lint: deps
 	@pre-commit run --all-files --show-diff-on-failure
 
-bench: check-odoo deps
+# Locust drives Odoo over HTTP from a virtualenv of its own (pinned versions).
+BENCH_VENV := bench/.venv
+$(BENCH_VENV)/bin/locust: bench/requirements-load.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements-load.txt
+	@touch $@
+
+bench: check-odoo deps $(BENCH_VENV)/bin/locust
 	$(PYTHON) bench/run.py --database $(DB_BENCH) --addons $(ADDONS) $(BENCH_ARGS)

@@ -153,3 +153,136 @@ class Bench:
                 )
             )
         return "\n".join(lines)
+
+
+class OdooServer:
+    """An Odoo process with workers (prefork) on the bench database, started and
+    stopped by the bench (by its own pid). ``db_args`` point it at another
+    cluster (``--db_host``/``--db_port``, ``--db_replica_host``/``--db_replica_port``)."""
+
+    def __init__(
+        self, bench, http_port, gevent_port, workers=4, db_args=(), logfile=None, log_level="warn"
+    ):
+        self.bench = bench
+        self.http_port = http_port
+        self.gevent_port = gevent_port
+        self.workers = workers
+        self.db_args = list(db_args)
+        self.logfile = logfile
+        self.log_level = log_level
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def start(self, timeout=180):
+        cmd = [
+            sys.executable,
+            # The master respawns its gevent worker as `python <argv[0]> gevent ...`:
+            # it needs a real script, not `python -c` (see odoo_launcher.py).
+            os.path.join(ROOT, "bench", "odoo_launcher.py"),
+            "-c",
+            os.path.join(ROOT, "odoo.conf"),
+            "--addons-path",
+            self.bench.addons_path,
+            "-d",
+            self.bench.database,
+            "--db-filter",
+            f"^{self.bench.database}$",
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(self.http_port),
+            "--gevent-port",
+            str(self.gevent_port),
+            "--workers",
+            str(self.workers),
+            "--max-cron-threads",
+            "0",
+            "--limit-time-cpu",
+            "600",
+            "--log-level",
+            self.log_level,
+            *self.db_args,
+        ]
+        if self.logfile:
+            cmd += ["--logfile", self.logfile]
+        # Odoo's workers drop a connection whose request has not arrived within 2 s
+        # (ODOO_HTTP_SOCKET_TIMEOUT, meant for a buffering proxy in front): the
+        # load generator shares the machine's 2 cores with Odoo, so it gets 10 s.
+        env = dict(
+            os.environ, ODOO_HTTP_SOCKET_TIMEOUT=os.environ.get("ODOO_HTTP_SOCKET_TIMEOUT", "10")
+        )
+        self.process = subprocess.Popen(cmd, env=env)  # noqa: S603
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Odoo stopped at start (exit {self.process.returncode}).")
+            try:
+                with urllib.request.urlopen(f"{self.url}/web/login", timeout=10):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(1)
+        self.stop()
+        raise RuntimeError("Odoo with workers did not start.")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(30)
+        self.process = None
+
+
+class Browser:
+    """A logged-in HTTP session (cookies) on ``base``: ``get``, ``post``, ``rpc``."""
+
+    def __init__(self, base, login, password, timeout=60):
+        self.base = base
+        self.timeout = timeout
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        page = self.get("/web/login").decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        self.post("/web/login", {"login": login, "password": password, "csrf_token": token})
+
+    def get(self, path):
+        with self.opener.open(f"{self.base}{path}", timeout=self.timeout) as response:
+            return response.read()
+
+    def post(self, path, data):
+        body = urllib.parse.urlencode(data).encode()
+        with self.opener.open(f"{self.base}{path}", data=body, timeout=self.timeout) as response:
+            return response.read()
+
+    def csrf(self, path):
+        page = self.get(path).decode()
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def rpc(self, model, method, args=(), **kwargs):
+        import json
+
+        payload = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            }
+        ).encode()
+        route = "call_button" if method.startswith("action_") else "call_kw"
+        request = urllib.request.Request(  # noqa: S310
+            f"{self.base}/web/dataset/{route}/{model}/{method}",
+            data=payload,
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(request, timeout=self.timeout) as response:
+            body = json.loads(response.read())
+        if "error" in body:
+            raise RuntimeError(body["error"].get("data", {}).get("message") or body["error"])
+        return body["result"]

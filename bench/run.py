@@ -44,6 +44,9 @@ def main():
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
     parser.add_argument("--only", default="", help="comma-separated bench names")
     parser.add_argument("--http-port", type=int, default=8089)
+    parser.add_argument(
+        "--no-update", action="store_true", help="skip the update of the addons (-u)"
+    )
     args = parser.parse_args()
     path = addons_path()
     odoo_cli = [sys.executable, "-c", 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()']
@@ -53,9 +56,10 @@ def main():
         subprocess.check_call(
             odoo_cli
             + base_args
-            + ["-i", args.addons, "--without-demo=all", "--stop-after-init", "--log-level=warn"]
+            + ["-i", args.addons, "--without-demo=all", "--load-language=fr_FR"]
+            + ["--stop-after-init", "--log-level=warn"]
         )
-    else:
+    elif not args.no_update:
         subprocess.check_call(
             odoo_cli + base_args + ["-u", args.addons, "--stop-after-init", "--log-level=warn"]
         )
@@ -67,20 +71,30 @@ def main():
     registry = Registry(args.database)
     bench = Bench(registry, args.database, path, scale=args.scale, http_port=args.http_port)
     only = {name for name in args.only.split(",") if name}
+    installed = set(args.addons.split(","))
+    modules = []
+    for filename in sorted(glob.glob(os.path.join(HERE, "bench_*.py"))):
+        spec = importlib.util.spec_from_file_location(os.path.basename(filename)[:-3], filename)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if set(module.ADDONS) <= installed:
+            modules.append(module)
+    # Scenarios over the data of other benches (load, faults) run last; the data
+    # they need (NEEDS: other benches' names) is generated even when only they are
+    # asked for.
+    modules.sort(key=lambda module: getattr(module, "RUN_LAST", False))
+    wanted = [module for module in modules if not only or module.NAME in only]
+    needed = {name for module in wanted for name in getattr(module, "NEEDS", ())}
     try:
-        for filename in sorted(glob.glob(os.path.join(HERE, "bench_*.py"))):
-            spec = importlib.util.spec_from_file_location(os.path.basename(filename)[:-3], filename)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            if only and module.NAME not in only:
-                continue
-            installed = set(args.addons.split(","))
-            if not set(module.ADDONS) <= installed:
+        # Every generator first (the data of a bench may be another's), then the scenarios.
+        for module in modules:
+            if module not in wanted and module.NAME not in needed:
                 continue
             print(f"== {module.NAME}: generating data (scale {args.scale})", flush=True)
             start = time.perf_counter()
             module.generate(bench)
             print(f"   generated in {time.perf_counter() - start:.1f} s", flush=True)
+        for module in wanted:
             print(f"== {module.NAME}: scenarios", flush=True)
             module.run(bench)
     finally:

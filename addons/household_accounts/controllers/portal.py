@@ -79,11 +79,13 @@ class HouseholdPortal(CustomerPortal):
         )
         return request.render("household_accounts.portal_my_household", values)
 
-    @http.route("/my/household", type="http", auth="user", website=True)
+    @http.route("/my/household", type="http", auth="user", website=True, readonly=True)
     def portal_my_household(self, message=None, **kw):
         return self._household_page(request.env.user.partner_id.household_id, message)
 
-    @http.route("/my/household/<int:household_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/household/<int:household_id>", type="http", auth="user", website=True, readonly=True
+    )
     def portal_household(self, household_id, access_token=None, message=None, **kw):
         try:
             household_sudo = self._document_check_access(
