@@ -180,3 +180,16 @@ def test_shipped_configuration_says_it_is_for_development():
     with open(os.path.join(ROOT, "odoo.conf"), encoding="utf-8") as handle:
         header = handle.read().split("[options]", 1)[0]
     assert "DEVELOPMENT" in header and "Deployment" in header
+
+
+def test_guest_known_failures_are_well_formed():
+    """Every line of tests/guest_known_failures.txt names one test and says why."""
+    spec = importlib.util.spec_from_file_location(
+        "odoo_test_selection", os.path.join(ROOT, "tools", "odoo_test_selection.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    known = module._known_failures(os.path.join(ROOT, "tests", "guest_known_failures.txt"))
+    for _selector, strict, reason in known:
+        kind, _sep, why = reason.partition(": ")
+        assert strict == (kind == "deliberate") and why, reason
