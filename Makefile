@@ -68,7 +68,7 @@ guest: check-odoo deps
 	@echo "Installing $(GUEST_INSTALL) on a fresh $(DB_GUEST)..."
 	@$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_GUEST) -i $(GUEST_INSTALL) --stop-after-init --log-level=warn
 	@sed 's/^http_port = .*/http_port = $(GUEST_HTTP_PORT)/' odoo.conf > /tmp/collectivite-guest-odoo.conf
-	PYTHONPATH=tools $(PYTHON) -m pytest -p no:cacheprovider -p odoo_test_selection \
+	PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PYTHON) -m pytest -p no:cacheprovider -p odoo_test_selection \
 		--odoo-config=/tmp/collectivite-guest-odoo.conf --odoo-database=$(DB_GUEST) \
 		--odoo-addons-path=$(ADDONS_PATH) --odoo-http --odoo-test-tags='$(GUEST_TAGS)' \
 		--odoo-known-failures=tests/guest_known_failures.txt \
