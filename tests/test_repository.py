@@ -193,3 +193,4 @@ def test_guest_known_failures_are_well_formed():
     for _selector, strict, reason in known:
         kind, _sep, why = reason.partition(": ")
         assert strict == (kind == "deliberate") and why, reason
+        assert kind in ("deliberate", "deliberate-subtest", "without-suite"), reason

@@ -17,8 +17,10 @@ addons are already installed, with everything else the database holds.
 ``/<addon>:<Class>.<method> <kind> <reason>`` (``#`` starts a comment), each marked as an
 expected failure with its reason. Kind ``deliberate``: failing because of a deliberate,
 documented change of the suite, strictly (a listed test that passes fails the run, so the
-list stays true). Kind ``without-suite``: failing on a database without the suite as well,
-so not the suite's doing; it may pass on a quieter machine.
+list stays true). Kind ``deliberate-subtest``: the same, for a failure inside a subtest
+(Odoo's ``@users`` runs each user as one): the test around it passes, so not strictly.
+Kind ``without-suite``: failing on a database without the suite as well, so not the
+suite's doing; it may pass on a quieter machine.
 """
 
 import pytest
@@ -37,7 +39,7 @@ def pytest_addoption(parser):
     )
 
 
-KINDS = {"deliberate": True, "without-suite": False}  # kind: strict
+KINDS = {"deliberate": True, "deliberate-subtest": False, "without-suite": False}  # strict
 
 
 def _known_failures(path):
