@@ -5,26 +5,43 @@ PYTHON ?= python3
 DB_DEMO ?= collectivite_demo
 DB_TEST ?= collectivite_test
 DB_BENCH ?= collectivite_bench
+DB_GUEST ?= collectivite_guest
 HTTP_PORT ?= 8069
 TEST_HTTP_PORT ?= 8079
+GUEST_HTTP_PORT ?= $(TEST_HTTP_PORT)
 # Every addon of the suite (a folder of addons/ with a manifest).
 ADDONS := $(shell for d in addons/*/__manifest__.py; do basename $$(dirname $$d); done | paste -sd, -)
 ODOO = $(PYTHON) -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()'
 ADDONS_PATH = $$($(PYTHON) tools/odoo_paths.py)
 
-.PHONY: help check-odoo deps demo test lint bench
+# `make guest`: the tests of the addons the suite extends, run on a database where every
+# addon of the suite is installed, selected as Odoo's runner selects them (standard tests,
+# tools/odoo_test_selection.py). OCA helpdesk_mgmt's TestHelpdesMgmtJs is left out: it runs
+# the whole web JavaScript suite (over 9 minutes). Tests failing because of a deliberate
+# change of the suite are listed with the reason in tests/guest_known_failures.txt.
+GUEST_MODULES ?= helpdesk_mgmt,portal,auth_signup,resource,auth_ldap,mail
+GUEST_INSTALL ?= $(ADDONS)
+GUEST_TAGS ?= standard,-/helpdesk_mgmt:TestHelpdesMgmtJs
+
+.PHONY: help check-odoo deps lock demo test guest lint bench
 
 help:
 	@echo "make demo   - set up, create/update the demo database $(DB_DEMO) and serve it on http://localhost:$(HTTP_PORT)"
 	@echo "make test   - fresh database $(DB_TEST), every addon's tests and tests/ through pytest"
+	@echo "make guest  - fresh database $(DB_GUEST) with every addon, the tests of $(GUEST_MODULES)"
 	@echo "make lint   - pre-commit (ruff, pylint-odoo)"
 	@echo "make bench  - data generators and timed scenarios on $(DB_BENCH)"
+	@echo "make deps   - Python requirements through the lock constraints.txt, Debian packages, PostgreSQL"
+	@echo "make lock   - regenerate constraints.txt with pip-compile (after changing requirements.txt)"
 
 check-odoo:
 	@$(PYTHON) tools/odoo_paths.py >/dev/null
 
 deps: check-odoo
-	@bash tools/setup_machine.sh
+	@PYTHON="$(PYTHON)" bash tools/setup_machine.sh
+
+lock: check-odoo
+	@PYTHON="$(PYTHON)" bash tools/lock.sh
 
 demo: check-odoo deps
 	@if psql -lqt | cut -d'|' -f1 | grep -qw $(DB_DEMO); then \
@@ -45,6 +62,17 @@ test: check-odoo deps
 	$(PYTHON) -m pytest -p no:cacheprovider --odoo-config=/tmp/collectivite-test-odoo.conf \
 		--odoo-database=$(DB_TEST) --odoo-addons-path=$(ADDONS_PATH) --odoo-http \
 		addons/*/tests tests
+
+guest: check-odoo deps
+	@dropdb --if-exists $(DB_GUEST)
+	@echo "Installing $(GUEST_INSTALL) on a fresh $(DB_GUEST)..."
+	@$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_GUEST) -i $(GUEST_INSTALL) --stop-after-init --log-level=warn
+	@sed 's/^http_port = .*/http_port = $(GUEST_HTTP_PORT)/' odoo.conf > /tmp/collectivite-guest-odoo.conf
+	PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PYTHON) -m pytest -p no:cacheprovider -p odoo_test_selection \
+		--odoo-config=/tmp/collectivite-guest-odoo.conf --odoo-database=$(DB_GUEST) \
+		--odoo-addons-path=$(ADDONS_PATH) --odoo-http --odoo-test-tags='$(GUEST_TAGS)' \
+		--odoo-known-failures=tests/guest_known_failures.txt \
+		$$($(PYTHON) tools/odoo_paths.py --tests $(GUEST_MODULES))
 
 lint: deps
 	@pre-commit run --all-files --show-diff-on-failure

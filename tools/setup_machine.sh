@@ -5,10 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
-# Python requirements (quick when everything is already there).
-if ! $PYTHON -m pip install -q --disable-pip-version-check -r requirements.txt >/tmp/collectivite-pip.log 2>&1; then
-    cat /tmp/collectivite-pip.log >&2
-    echo "Could not install requirements.txt (log above)." >&2
+# Python requirements at the exact versions of the lock constraints.txt (`make lock`), so
+# that a machine which kept other versions gets the locked ones, as a fresh one does
+# (quick when everything is already there).
+log=$(mktemp)
+if $PYTHON tools/lock_status.py >/dev/null 2>&1; then
+    :  # every locked version already installed
+elif ! $PYTHON -m pip install -q --disable-pip-version-check -r requirements.txt \
+        -c constraints.txt >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "Could not install requirements.txt through constraints.txt (log above)." >&2
+    exit 1
+fi
+rm -f "$log"
+if ! differing=$($PYTHON tools/lock_status.py); then
+    echo "After pip, installed versions still differ from constraints.txt: $differing" >&2
     exit 1
 fi
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
