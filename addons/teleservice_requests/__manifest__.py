@@ -2,7 +2,7 @@
     "name": "Collectivité – téléservices",
     "summary": "Procedure catalogue, requests and justificatifs with their life cycles, "
     "rights by category and quality of service",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -11,7 +11,6 @@
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
-        "data/res_partner.xml",
         "data/ir_sequence.xml",
         "data/mail_message_subtype.xml",
         "data/mail_template.xml",

@@ -10,4 +10,5 @@ from . import (
     test_request_workflow,
     test_rights,
     test_state_moves,
+    test_tools,
 )
