@@ -17,8 +17,6 @@
         "data/ir_cron.xml",
         "data/ir_config_parameter.xml",
         "data/collectivite_request_dashboard.xml",
-        "data/collectivite_parameter_list.xml",
-        "data/collectivite_teleservice.xml",
         "report/ir_actions_report.xml",
         "report/collectivite_request_report.xml",
         "views/collectivite_category_views.xml",
@@ -32,6 +30,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
     ],
     "assets": {

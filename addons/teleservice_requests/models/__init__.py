@@ -22,6 +22,7 @@ from . import (
     collectivite_request_value,
     collectivite_season,
     collectivite_teleservice,
+    collectivite_teleservice_catalogue,
     ir_attachment,
     res_config_settings,
     res_users,
