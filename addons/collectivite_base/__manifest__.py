@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – base",
     "summary": "Shared groups, state machines and working-time deadlines of the collectivité suite",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -10,6 +10,7 @@
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/collectivite_security.xml",
+        "data/res_partner.xml",
         "data/resource_calendar_data.xml",
         "data/ir_cron.xml",
         "views/resource_calendar_views.xml",

@@ -2,7 +2,7 @@
     "name": "Collectivité – téléservices",
     "summary": "Procedure catalogue, requests and justificatifs with their life cycles, "
     "rights by category and quality of service",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -11,15 +11,12 @@
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
-        "data/res_partner.xml",
         "data/ir_sequence.xml",
         "data/mail_message_subtype.xml",
         "data/mail_template.xml",
         "data/ir_cron.xml",
         "data/ir_config_parameter.xml",
         "data/collectivite_request_dashboard.xml",
-        "data/collectivite_parameter_list.xml",
-        "data/collectivite_teleservice.xml",
         "report/ir_actions_report.xml",
         "report/collectivite_request_report.xml",
         "views/collectivite_category_views.xml",
@@ -33,6 +30,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
     ],
     "assets": {

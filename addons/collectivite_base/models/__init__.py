@@ -1,5 +1,6 @@
 from . import (
     collectivite_state_mixin,
+    collectivite_system_log,
     collectivite_working_time_source,
     res_company,
     resource_calendar,

@@ -6,9 +6,10 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.collectivite_base.markers import server_marks
 from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+from odoo.addons.collectivite_base.models.collectivite_system_log import SYSTEM_AUTHOR_MARK
 
-from .collectivite_request import DONE_STATES, m2m_added_ids
-from .collectivite_system_log import SYSTEM_AUTHOR_MARK
+from ..tools import m2m_added_ids
+from .collectivite_request import DONE_STATES
 
 MIMETYPES_PARAM = "teleservice_requests.allowed_mimetypes"
 MAX_SIZE_PARAM = "teleservice_requests.max_file_size_mb"

@@ -70,3 +70,6 @@ class ResConfigSettings(models.TransientModel):
         if params.get_param(DEFAULT_RIGHT_PARAM) != before:
             # Record rules read the agents' categories: drop their caches.
             self.env["collectivite.category.right"]._rights_changed()
+
+    def action_load_standard_catalogue(self):
+        return self.env["collectivite.teleservice"].action_load_standard_catalogue()

@@ -9,5 +9,7 @@ from . import (
     test_report,
     test_request_workflow,
     test_rights,
+    test_standard_catalogue,
     test_state_moves,
+    test_tools,
 )

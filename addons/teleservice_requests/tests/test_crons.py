@@ -17,7 +17,7 @@ class TestCrons(TeleserviceCommon):
         cls.Request.search([]).write({"is_new_notified": True, "qos_notified_level": "late"})
 
     def _system_notes(self, record):
-        system = self.env.ref("teleservice_requests.partner_system")
+        system = self.env.ref("collectivite_base.partner_system")
         return record.message_ids.filtered(lambda m: m.author_id == system)
 
     def _mails_to(self, user):
@@ -33,7 +33,7 @@ class TestCrons(TeleserviceCommon):
         self.assertEqual(self.Request._cron_notify_new_requests(), 0)
         sent = self._messages_to(self.user_write, request.name)
         self.assertEqual(len(sent), 1)
-        self.assertEqual(sent.author_id, self.env.ref("teleservice_requests.partner_system"))
+        self.assertEqual(sent.author_id, self.env.ref("collectivite_base.partner_system"))
         self.assertFalse(self._messages_to(self.user_read, request.name))
         self.assertFalse(self._messages_to(self.user_none, request.name))
         self.assertEqual(self.Request._cron_notify_new_requests(), 0)
@@ -94,7 +94,7 @@ class TestCrons(TeleserviceCommon):
         self.assertFalse(recent.date_draft_notice)
         notices = old.message_ids.filtered(lambda m: self.citizen.partner_id in m.partner_ids)
         self.assertEqual(len(notices), 1)
-        self.assertEqual(notices.author_id, self.env.ref("teleservice_requests.partner_system"))
+        self.assertEqual(notices.author_id, self.env.ref("collectivite_base.partner_system"))
         self.Request._cron_purge_drafts()
         self.assertEqual(
             len(old.message_ids.filtered(lambda m: self.citizen.partner_id in m.partner_ids)), 1
@@ -163,7 +163,7 @@ class TestCrons(TeleserviceCommon):
         self.assertEqual(row[5:11], (None,) * 6)
         self.assertTrue(row[11])
         # only the system's note remains in the history, with nothing personal
-        system = self.env.ref("teleservice_requests.partner_system")
+        system = self.env.ref("collectivite_base.partner_system")
         cr.execute(
             "SELECT author_id, body FROM mail_message WHERE model = %s AND res_id = %s",
             (request._name, request.id),

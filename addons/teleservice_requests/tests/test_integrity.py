@@ -155,7 +155,7 @@ class TestIntegrity(TeleserviceCommon):
         self.assertTrue(in_use.exists())
         self.assertTrue(recent.exists())
         self.assertTrue(partner_file.exists())
-        system = self.env.ref("teleservice_requests.partner_system")
+        system = self.env.ref("collectivite_base.partner_system")
         notes = closed.message_ids.filtered(
             lambda m: m.author_id == system and "Ancienne facture" in m.body
         )

@@ -110,7 +110,7 @@ class TestJustificatif(TeleserviceCommon):
         self.assertEqual(justificatif.state, "expired")
         self.assertEqual(still_valid.state, "validated")
         self._flush_tracking()
-        system = self.env.ref("teleservice_requests.partner_system")
+        system = self.env.ref("collectivite_base.partner_system")
         expiry = justificatif.message_ids.filtered("tracking_value_ids")[:1]
         self.assertEqual(expiry.author_id, system)
         self.assertEqual(expiry.tracking_value_ids.new_value_char, "Périmé")

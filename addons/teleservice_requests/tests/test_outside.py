@@ -384,7 +384,7 @@ class TestOutside(HttpCase, TeleserviceCommon):
         self.assertEqual(request.lock_user_id, self.user_write)
 
     def test_system_author_key_is_ignored(self):
-        system = self.env.ref("teleservice_requests.partner_system")
+        system = self.env.ref("collectivite_base.partner_system")
         self.authenticate("ts_write", "ts_write")
         result = self._rpc(
             "collectivite.justificatif",

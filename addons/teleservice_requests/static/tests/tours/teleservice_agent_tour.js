@@ -26,6 +26,10 @@ registry.category("web_tour.tours").add("teleservice_agent_tour", {
             run: "click",
         },
         {
+            content: "The justificatifs tab is shown",
+            trigger: "a.nav-link.active:contains('Justificatifs')",
+        },
+        {
             content: "Validate the justificatif",
             trigger: ".o_field_widget[name='justificatif_ids'] .o_data_row:contains('Quittance de loyer') button[name='action_validate']",
             run: "click",
