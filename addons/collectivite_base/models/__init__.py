@@ -1,4 +1,5 @@
 from . import (
+    collectivite_registry_cache_source,
     collectivite_state_mixin,
     collectivite_system_log,
     collectivite_working_time_source,

@@ -64,7 +64,7 @@ class ResourceCalendar(models.Model):
         The table is built once per calendar and transaction and reused by the
         next computations of the same transaction, growing as they need; it is
         dropped at commit and rollback, and whenever a calendar, an attendance or
-        a leave is created, modified or deleted (``_invalidate_working_time_tables``).
+        a leave is created, modified or deleted (``_clear_registry_cache``).
         A table built from a later date than ``first_us`` (naive UTC microseconds)
         is replaced. What it is built from comes from the registry cache
         (``_working_time_terms``, ``_working_time_leaves``): a table of a new

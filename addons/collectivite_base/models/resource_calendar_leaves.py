@@ -20,7 +20,7 @@ class ResourceCalendarLeaves(models.Model):
         shared.company_id = False
         super(ResourceCalendarLeaves, self - shared)._compute_company_id()
 
-    def _affects_working_time(self):
+    def _affects_registry_cache(self):
         # An employee's own time off (a leave with a resource) is not part of a
         # calendar's working time: it must not clear every worker's cache.
         return any(not leave.resource_id for leave in self)

@@ -1,5 +1,3 @@
-# First: the matrix and target models inherit it.
-from . import helpdesk_sla_terms_source  # isort: skip
 from . import (
     helpdesk_call_log,
     helpdesk_priority_matrix,
@@ -9,8 +7,16 @@ from . import (
     helpdesk_sla_target,
     helpdesk_ticket,
     helpdesk_ticket_component,
+    helpdesk_ticket_contract,
+    helpdesk_ticket_escalation,
+    helpdesk_ticket_feedback,
+    helpdesk_ticket_kpi,
+    helpdesk_ticket_portal,
     helpdesk_ticket_product,
+    helpdesk_ticket_requester_mail,
+    helpdesk_ticket_sla,
     helpdesk_ticket_stage,
+    helpdesk_ticket_workflow,
     report_sla_monthly,
     res_partner,
     resource_calendar,

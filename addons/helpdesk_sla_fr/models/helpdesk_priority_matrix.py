@@ -7,7 +7,7 @@ class HelpdeskPriorityMatrix(models.Model):
     """One cell of a contract's priority matrix: impact × blocking → priority."""
 
     _name = "helpdesk.priority.matrix"
-    _inherit = ["helpdesk.sla.terms.source"]
+    _inherit = ["collectivite.registry.cache.source"]
     _description = "Helpdesk priority matrix cell"
     _order = "contract_id, impact, is_blocking desc"
 

@@ -43,8 +43,10 @@ class HelpdeskSlaContract(models.Model):
 
     _name = "helpdesk.sla.contract"
     _description = "Helpdesk service contract"
-    _inherit = ["mail.thread"]
+    # its cached terms (``_sla_terms``) are cleared by changes of TERMS_FIELDS
+    _inherit = ["mail.thread", "collectivite.registry.cache.source"]
     _order = "sequence, name, id"
+    _registry_cache_fields = frozenset(TERMS_FIELDS)
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -163,21 +165,6 @@ class HelpdeskSlaContract(models.Model):
         # sudo: every contract, archived ones included, whoever changes a partner
         contracts = self.sudo().with_context(active_test=False).search([])
         return frozenset(contracts.partner_ids.ids)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        result = super().write(vals)
-        if TERMS_FIELDS & set(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _compute_ticket_count(self):
         groups = self.env["helpdesk.ticket"]._read_group(

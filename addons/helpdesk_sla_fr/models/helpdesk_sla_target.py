@@ -7,7 +7,7 @@ class HelpdeskSlaTarget(models.Model):
     within an amount of working hours or working days."""
 
     _name = "helpdesk.sla.target"
-    _inherit = ["helpdesk.sla.terms.source"]
+    _inherit = ["collectivite.registry.cache.source"]
     _description = "Helpdesk SLA target"
     _order = "contract_id, kind, priority desc"
 

@@ -5,6 +5,7 @@ from . import (
     test_kpi,
     test_portal,
     test_report_http,
+    test_sla_planner,
     test_ticket,
     test_trust,
 )

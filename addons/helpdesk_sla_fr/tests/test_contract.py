@@ -86,6 +86,21 @@ class TestSlaContract(SlaCaseMixin, TransactionCase):
         self._fresh_transaction()
         self.assertEqual(self._ticket(self.resotic, start).sla_contract_id, self.resotic)
 
+    def test_terms_kept_on_other_changes(self):
+        """Only the contract fields its terms are read from clear them
+        (``collectivite.registry.cache.source`` with ``_registry_cache_fields``)."""
+        contracts = self.resotic.sudo()
+        contracts._matrix_map()
+        self.resotic.write({"name": "RESOTIC (renommé)", "at_risk_share": 80})
+        self._fresh_transaction()
+        with self.assertQueryCount(0):
+            self.assertEqual(contracts._matrix_map()[(self.resotic.id, "low", False)], "0")
+        self.resotic.write({"send_acknowledgement": not self.resotic.send_acknowledgement})
+        self._fresh_transaction()
+        queries = self.env.cr.sql_log_count
+        contracts._matrix_map()
+        self.assertGreater(self.env.cr.sql_log_count, queries, "terms read again")
+
     def test_manager_creates_contract(self):
         Contract = self.env["helpdesk.sla.contract"].with_user(self.manager)
         contract = Contract.create(
