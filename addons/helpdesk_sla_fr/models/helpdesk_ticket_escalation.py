@@ -18,7 +18,9 @@ ESCALATION_LEVEL_BY_STATUS = {"at_risk": 2, "breached": 3}
 
 # One file per concern of the ticket (see helpdesk_ticket.py), on purpose.
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+    _name = "helpdesk.ticket"
+    # the system's history of the suite (collectivite_base): one bulk insert of notes
+    _inherit = ["helpdesk.ticket", "collectivite.system.log"]  # pylint: disable=consider-merging-classes-inherited
 
     # searched through the partial index of open escalations only
     escalation_level = fields.Integer(default=1, copy=False, readonly=True)
@@ -127,7 +129,7 @@ class HelpdeskTicket(models.Model):
                 self.browse(ids).write(group_values)
         else:
             internal.write(values)
-        lang = contract.company_id.partner_id.lang or self.env.lang
+        lang = self._system_lang(contract.company_id)
         env = self.with_context(lang=lang).env
         if level == 2:
             text = env._("Escalated to level 2: the ticket is at risk of missing its deadline.")
@@ -152,43 +154,18 @@ class HelpdeskTicket(models.Model):
             )
 
     def _sla_post_notes(self, body, now, tag):
-        """One internal note per ticket of ``self``, in one INSERT.
-
-        The cron's notes notify nobody, so the ORM's per-message work
-        (reply-to lookup, sanitising, followers) is done once for the whole
-        batch instead of once per ticket.
-
-        The suite's only other bulk insert of notes is teleservice's
-        ``_system_log_sql``, moving to ``collectivite_base``: once there, this
-        body becomes a call to it, and this method is the one place to change.
-        """
+        """One internal note per ticket of ``self``, in one INSERT (the suite's
+        ``collectivite.system.log._system_log_sql``), authored by OdooBot: the
+        cron's notes notify nobody, so the ORM's per-message work is skipped."""
         if not self:
             return
         author = self.env.ref("base.partner_root")
-        self.flush_recordset(["company_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO mail_message (
-                    model, res_id, record_company_id, body, message_type, subtype_id,
-                    author_id, email_from, is_internal, date, message_id,
-                    create_uid, write_uid, create_date, write_date)
-                SELECT %(model)s, t.id, t.company_id, %(body)s, 'notification', %(subtype)s,
-                       %(author)s, %(email_from)s, TRUE, %(now)s,
-                       %(prefix)s || t.id || '@helpdesk-sla>',
-                       %(uid)s, %(uid)s, %(now)s, %(now)s
-                  FROM helpdesk_ticket t
-                 WHERE t.id = ANY(%(ids)s)
-                """,
-                model=self._name,
-                body=html_sanitize(body),
-                subtype=self.env.ref("mail.mt_note").id,
-                author=author.id,
-                email_from=author.email_formatted or None,
-                now=now,
-                prefix=f"<sla-{tag}-{int(now.timestamp())}-",
-                uid=self.env.uid,
-                ids=self.ids,
-            )
+        self._system_log_sql(
+            SQL("SELECT unnest(%s::int[]) AS id", self.ids),
+            html_sanitize(body),
+            author=author,
+            date=now,
+            email_from=author.email_formatted or None,
+            message_id_prefix=f"<sla-{tag}-{int(now.timestamp())}-",
+            company_field="company_id",
         )
-        self.invalidate_recordset(["message_ids"])
