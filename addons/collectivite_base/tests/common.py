@@ -143,30 +143,40 @@ class NaiveCalendar:
         return count / 4
 
 
+def json_rpc(case, model, method, args, kwargs=None, context=None):
+    """``/web/dataset/call_kw`` as the web client sends it, from the ``HttpCase``
+    ``case`` (after ``case.authenticate``), with the client's ``context`` if given.
+
+    :return: the decoded JSON answer (``result`` or ``error``)
+    """
+    kwargs = dict(kwargs or {})
+    if context is not None:
+        kwargs["context"] = context
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+    }
+    response = case.url_open(
+        f"/web/dataset/call_kw/{model}/{method}",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json"},
+    )
+    case.assertEqual(response.status_code, 200)
+    return response.json()
+
+
 class JsonRpcMixin:
     """JSON-RPC calls as the web client sends them, for ``HttpCase`` tests that
     check a rule from the outside (after ``self.authenticate``)."""
 
     def call_kw(self, model, method, args, kwargs=None, context=None):
-        """``/web/dataset/call_kw`` with the client's ``context`` (the web client
-        always sends the user's language: French unless the context says otherwise).
-
-        :return: the decoded JSON answer (``result`` or ``error``)
-        """
-        kwargs = dict(kwargs or {}, context=dict({"lang": "fr_FR"}, **(context or {})))
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
+        """``json_rpc`` with the user's language the web client always sends
+        (French unless ``context`` says otherwise)."""
+        return json_rpc(
+            self, model, method, args, kwargs, dict({"lang": "fr_FR"}, **(context or {}))
         )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
 
     def rpc_error(self, answer):
         """``(exception name, message)`` of a refused call."""

@@ -5,6 +5,8 @@ from urllib.parse import quote
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.collectivite_base.tests.common import json_rpc
+
 from .common import SlaCaseMixin
 
 
@@ -18,18 +20,7 @@ class TestSlaReportHttp(SlaCaseMixin, HttpCase):
         cls.report = cls.env.ref("helpdesk_sla_fr.action_report_sla_monthly")
 
     def _call_kw(self, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs)
 
     def _url(self, action, converter="pdf", **context):
         """The URL the web client builds for a report action (``_getReportUrl``)."""

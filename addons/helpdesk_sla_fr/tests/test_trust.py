@@ -3,7 +3,6 @@ as a requester, a requester of another organisation, a colleague of the
 requester and a helpdesk agent; every refusal leaves the record unchanged
 (read back as admin)."""
 
-import json
 from datetime import timedelta
 
 from lxml import html as lxml_html
@@ -12,6 +11,7 @@ from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.collectivite_base.markers import server_marks
+from odoo.addons.collectivite_base.tests.common import json_rpc
 
 from .common import SlaCaseMixin
 
@@ -77,18 +77,7 @@ class TestSlaTrust(SlaCaseMixin, HttpCase):
         return ticket.read(WATCHED)[0]
 
     def _call_kw(self, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs)
 
     def _assert_rpc_error(self, result, *names):
         self.assertIn("error", result, result)

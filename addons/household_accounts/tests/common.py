@@ -1,10 +1,11 @@
-import json
 from contextlib import contextmanager
 
 from lxml import html
 
 from odoo import Command
 from odoo.tests import new_test_user
+
+from odoo.addons.collectivite_base.tests.common import json_rpc
 
 
 def read_form(page, css_class):
@@ -43,21 +44,7 @@ class HouseholdCaseMixin:
 
     def call_kw(self, model, method, args, kwargs=None, context=None):
         """A JSON-RPC call as the web client sends it, with the client's ``context``."""
-        kwargs = dict(kwargs or {})
-        if context is not None:
-            kwargs["context"] = context
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs, context)
 
     @classmethod
     def setup_household_data(cls):

@@ -4,6 +4,8 @@ from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
+from odoo.addons.collectivite_base.tests.common import json_rpc
+
 from .common import HouseholdCaseMixin
 
 
@@ -20,18 +22,7 @@ class TestHouseholdPortal(HouseholdCaseMixin, HttpCase):
         self.authenticate(user.login, f"{user.login}_pw")
 
     def _call_kw(self, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs)
 
     def _post(self, url, data):
         return self.url_open(url, data=dict(data, csrf_token=http.Request.csrf_token(self)))

@@ -1,9 +1,9 @@
 """The directory console from the outside: JSON-RPC calls as real operators,
 against the real slapd, with the context keys a client could send."""
 
-import json
-
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.collectivite_base.tests.common import json_rpc
 
 from .common import GROUPS_BASE, PASSWORD, PEOPLE_BASE, LdapCase
 
@@ -43,19 +43,8 @@ class TestConsoleHttp(LdapCase, HttpCase):
     # Helpers
     # ------------------------------------------------------------------
     def _call(self, model, method, args, **kwargs):
-        kwargs["context"] = dict(CLIENT_CONTEXT, **kwargs.get("context", {}))
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        context = dict(CLIENT_CONTEXT, **kwargs.pop("context", {}))
+        return json_rpc(self, model, method, args, kwargs, context)
 
     def _op(self, method, args, **kwargs):
         return self._call("collectivite.ldap.operation", method, args, **kwargs)

@@ -1,8 +1,9 @@
-import json
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.collectivite_base.tests.common import json_rpc
 
 from .common import TeleserviceCommon
 
@@ -18,18 +19,7 @@ class TestHttp(HttpCase, TeleserviceCommon):
         )
 
     def _call_kw(self, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs)
 
     def _search_ids(self):
         result = self._call_kw(

@@ -4,10 +4,11 @@ context keys the server used to trust sent by the client. Every refusal is
 checked on the record read back as the superuser."""
 
 import base64
-import json
 
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.collectivite_base.tests.common import json_rpc
 
 from .common import AGENT, MANAGER, TeleserviceCommon
 
@@ -60,20 +61,7 @@ class TestOutside(HttpCase, TeleserviceCommon):
     # ----------------------------------------------------------------- helpers
     def _rpc(self, model, method, args, kwargs=None, context=None):
         # The web client sends the user's language with every call.
-        kwargs = dict(kwargs or {}, context=dict(context or {}, lang="fr_FR"))
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
+        return json_rpc(self, model, method, args, kwargs, dict(context or {}, lang="fr_FR"))
 
     def _error(self, result):
         return result.get("error", {}).get("data", {}).get("name")
