@@ -7,7 +7,7 @@
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
     "license": "AGPL-3",
-    "depends": ["collectivite_base", "household_accounts"],
+    "depends": ["collectivite_base", "household_accounts", "ldap_provisioning"],
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
@@ -28,14 +28,22 @@
         "views/collectivite_household_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/collectivite_teleservice_portal_views.xml",
+        "views/portal_catalogue_templates.xml",
+        "views/portal_form_templates.xml",
+        "data/mail_template_anonymous.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
+        "demo/teleservice_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "teleservice_requests/static/tests/tours/*.js",
+        ],
+        "web.assets_frontend": [
+            "teleservice_requests/static/src/js/teleservice_form.js",
         ],
     },
     "installable": True,

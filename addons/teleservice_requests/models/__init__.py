@@ -26,4 +26,10 @@ from . import (
     ir_attachment,
     res_config_settings,
     res_users,
+    collectivite_form_field_condition,
+    collectivite_request_value_school,
+    collectivite_teleservice_portal,
+    collectivite_request_portal_draft,
+    collectivite_justificatif_portal,
+    collectivite_request_portal_token,
 )

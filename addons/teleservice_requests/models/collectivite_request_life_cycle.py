@@ -81,7 +81,7 @@ class CollectiviteRequest(models.Model):
                     "%(teleservice)s needs a household account", teleservice=teleservice.name
                 )
             )
-        missing = self.value_ids.filtered(lambda line: line.required and not line.is_set)
+        missing = self.value_ids._shown().filtered(lambda line: line.required and not line.is_set)
         if missing:
             blockers.append(
                 self.env._(

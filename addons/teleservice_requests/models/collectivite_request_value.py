@@ -170,7 +170,7 @@ class CollectiviteRequestValue(models.Model):
 
     def _check_required(self):
         """Raise a readable error naming every required field left empty."""
-        missing = self.filtered(lambda line: line.required and not line.is_set)
+        missing = self._shown().filtered(lambda line: line.required and not line.is_set)
         if missing:
             raise UserError(
                 self.env._(

@@ -1,0 +1,1 @@
+from . import portal_anonymous, portal_catalogue, portal_form, portal_justificatifs
