@@ -297,7 +297,7 @@ class TeleserviceFormPortal(CustomerPortal):
             draft=draft,
             teleservice=draft.teleservice_id,
             step=step,
-            title=title or draft.teleservice_id.name,
+            step_title=title or draft.teleservice_id.name,
             fields=step_fields,
             visible=visible,
             shown=shown,

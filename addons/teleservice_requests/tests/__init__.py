@@ -7,6 +7,7 @@ from . import (
     test_outside,
     test_portal_anonymous,
     test_portal_form,
+    test_portal_tours,
     test_quality_of_service,
     test_report,
     test_request_workflow,

@@ -46,12 +46,14 @@ class TestPortalAnonymous(PortalFormCase):
         self.assertEqual(draft.state, "pending")
         self.assertIn(draft.name, sent.text)
         self.assertIn(draft.tracking_code, sent.text)
-        mail = self.env["mail.mail"].search([("model", "=", "collectivite.request"),
-                                             ("res_id", "=", draft.id)])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "collectivite.request"), ("res_id", "=", draft.id)]
+        )
         self.assertTrue(mail)
         self.assertIn(draft.tracking_code, mail.body_html)
-        self.assertIn(f"/demarches/suivi/{draft.id}?access_token={draft.access_token}",
-                      mail.body_html)
+        self.assertIn(
+            f"/demarches/suivi/{draft.id}?access_token={draft.access_token}", mail.body_html
+        )
         followed = self.url_open(f"/demarches/suivi/{draft.id}?access_token={draft.access_token}")
         self.assertEqual(followed.status_code, 200)
         self.assertIn(draft.name, followed.text)
@@ -75,8 +77,12 @@ class TestPortalAnonymous(PortalFormCase):
                 self.assertNotIn("Visiteuse", answer.text)
         # A citizen's own request is never reached by a visitor's token path.
         citizen_draft = self.env["collectivite.request"].create(
-            {"teleservice_id": self.canteen.id, "channel": "portal",
-             "requester_id": self.citizen_a.partner_id.id, "household_id": self.household_a.id}
+            {
+                "teleservice_id": self.canteen.id,
+                "channel": "portal",
+                "requester_id": self.citizen_a.partner_id.id,
+                "household_id": self.household_a.id,
+            }
         )
         citizen_draft._portal_ensure_token()
         answer = self.url_open(
@@ -106,8 +112,11 @@ class TestPortalAnonymous(PortalFormCase):
         found = self.submit_form(
             page,
             "o_teleservice_tracking_form",
-            {"number": draft.name, "code": draft.tracking_code.lower(),
-             "email": "Visiteur@example.org"},
+            {
+                "number": draft.name,
+                "code": draft.tracking_code.lower(),
+                "email": "Visiteur@example.org",
+            },
         )
         self.assertEqual(found.status_code, 200)
         self.assertIn(f"/demarches/suivi/{draft.id}?access_token=", found.url)
@@ -143,8 +152,11 @@ class TestPortalAnonymous(PortalFormCase):
         # A visitor cannot start a procedure needing an account.
         answer = self.url_open(
             f"/demarches/{self.canteen.id}/sans-compte",
-            data={"csrf_token": http.Request.csrf_token(self), "visitor_name": "X",
-                  "visitor_email": "x@example.org"},
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "visitor_name": "X",
+                "visitor_email": "x@example.org",
+            },
         )
         self.assertEqual(answer.status_code, 404)
 
