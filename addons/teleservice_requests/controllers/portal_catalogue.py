@@ -25,6 +25,13 @@ def portal_company(commune=None):
     return request.env.company
 
 
+def active_household(partner):
+    """The partner's household if its account is active (else an empty record)."""
+    household = partner.household_id
+    # sudo: the active flag only (the record rules hide an inactive household)
+    return household if household and household.sudo().is_active else household.browse()
+
+
 def catalogue_teleservice(teleservice_id, commune=None):
     """An online téléservice of the current collectivité (superuser record,
     public fields only), or 404."""
@@ -99,7 +106,7 @@ class TeleserviceCataloguePortal(CustomerPortal):
         user = request.env.user
         registration, season = teleservice._portal_registration()
         partner = user.partner_id
-        household = partner.household_id if not user._is_public() else None
+        household = active_household(partner) if not user._is_public() else None
         members = household.member_ids.sorted("name") if household else partner
         values = dict(
             self._prepare_portal_layout_values(),
@@ -143,13 +150,13 @@ class TeleserviceCataloguePortal(CustomerPortal):
             return self._start_page(
                 teleservice, request.env._("Registration is not open."), status=400
             )
-        if teleservice.needs_household and not partner.household_id.is_active:
+        if teleservice.needs_household and not active_household(partner):
             return self._start_page(
                 teleservice,
                 request.env._("This procedure needs a household account."),
                 status=400,
             )
-        members = partner.household_id.member_ids or partner
+        members = active_household(partner).member_ids or partner
         subject = (
             members.filtered(lambda m: m.id == parse_id(subject_id)) if subject_id else partner
         )

@@ -78,7 +78,10 @@ class CollectiviteRequest(models.Model):
         """A new draft of ``partner`` for ``subject``, pre-filled with what is
         known (the caller checked the téléservice is online and ``subject`` is
         ``partner`` or a member of their household)."""
-        household = partner.household_id if teleservice.needs_household else partner.household_id
+        # An inactive household account is not used by the portal.
+        household = partner.household_id
+        if household and not household.sudo().is_active:  # sudo: the active flag only
+            household = household.browse()
         draft = self.sudo().create(  # sudo: the citizen's own draft, see above
             {
                 "teleservice_id": teleservice.id,

@@ -56,6 +56,20 @@ class TestPortalForm(PortalFormCase):
         self.assertEqual(answer.status_code, 400)
         self.assertFalse(self.draft_of(self.citizen_a.partner_id))
 
+    def test_inactive_household_cannot_start(self):
+        self.household_a.is_active = False
+        self.login(self.citizen_a)
+        page = self.url_open(f"/demarches/{self.canteen.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("o_teleservice_start_form", page.text)
+        answer = self.url_open(
+            f"/demarches/{self.canteen.id}/commencer",
+            data={"csrf_token": http.Request.csrf_token(self), "subject_id": self.child_a.id},
+        )
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("compte foyer", answer.text)
+        self.assertFalse(self.draft_of(self.citizen_a.partner_id))
+
     def test_step_errors_are_shown_next_to_each_field_input_kept(self):
         step = self._to_restauration()
         answer = self.submit_form(
