@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .portal_common import EXE, PDF, PortalFormCase, read_form
@@ -330,3 +331,15 @@ class TestPortalForm(PortalFormCase):
                 self.assertIn("error", result)
         self.assertEqual(draft.state, "draft")
         self.assertFalse(line.value_number)
+
+    def test_conditions_declared_by_the_manager_are_checked(self):
+        detail, allergie = self.fields["detail"], self.fields["allergie"]
+        with self.assertRaises(ValidationError):
+            allergie.condition_field_id = detail  # a later field
+        with self.assertRaises(ValidationError):
+            detail.condition_field_id = self.fields["jours"]  # not a yes / no or choice field
+        self.assertEqual(detail.condition_field_id, allergie)
+        self.assertFalse(allergie.condition_field_id)
+        shown = self.canteen.field_ids._visible_fields({allergie.id: False})
+        self.assertNotIn(detail, shown)
+        self.assertIn(detail, self.canteen.field_ids._visible_fields({allergie.id: True}))
