@@ -1,5 +1,6 @@
 from odoo import http
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .portal_common import EXE, PDF, PortalFormCase, read_form
@@ -343,3 +344,28 @@ class TestPortalForm(PortalFormCase):
         shown = self.canteen.field_ids._visible_fields({allergie.id: False})
         self.assertNotIn(detail, shown)
         self.assertIn(detail, self.canteen.field_ids._visible_fields({allergie.id: True}))
+
+    def test_another_household_document_cannot_be_linked(self):
+        document_b = self.env["collectivite.justificatif"].create(
+            {
+                "name": "Facture de B",
+                "type_id": self.jtype.id,
+                "household_id": self.household_b.id,
+                "page_ids": [
+                    Command.create({"name": "b.pdf", "raw": PDF, "mimetype": "application/pdf"})
+                ],
+            }
+        )
+        document_b.action_validate()
+        page = self._to_justificatifs()
+        self.assertNotIn("Facture de B", page.text)
+        for choice in (str(document_b.id), str(self.refused_a.id), "abc"):
+            with self.subTest(choice=choice):
+                answer = self.submit_form(
+                    page, "o_teleservice_justificatifs_form", {f"jtype_{self.jtype.id}": choice}
+                )
+                self.assertEqual(answer.status_code, 400)
+                self.assertIn("Choisissez l’un de vos documents", answer.text)
+        draft = self.draft_of(self.citizen_a.partner_id)
+        self.assertFalse(draft.justificatif_ids)
+        self.assertFalse(document_b.request_ids)
