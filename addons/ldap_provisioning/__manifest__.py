@@ -18,6 +18,7 @@
         "views/collectivite_ldap_operation_views.xml",
         "views/res_users_views.xml",
         "views/ldap_provisioning_menus.xml",
+        "views/res_company_ldap_job_views.xml",
     ],
     "demo": [
         "demo/ldap_provisioning_demo.xml",

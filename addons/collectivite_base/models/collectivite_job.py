@@ -34,7 +34,9 @@ class CollectiviteJob(models.Model):
     ``_job_step_<kind>(limit)`` on the job, running one batch: it reads its
     parameters and cursor in ``payload``, writes them back, adds what it did
     to ``done_count`` (and sets ``total_count``, ``result``) and returns what
-    remains (0: finished). A batch is one transaction of the scheduled
+    remains (0: finished); a step that cannot go on calls ``_fail(reason)``
+    (what it recorded besides is kept) and returns 0, and an exception fails
+    the job with its message, the batch rolled back. A batch is one transaction of the scheduled
     action: a batch interrupted (killed, failed) leaves nothing behind, and
     the next run starts it again. Jobs are created by the server only
     (``_enqueue``); users read their own.
@@ -141,7 +143,9 @@ class CollectiviteJob(models.Model):
         """One batch of this job; a failure is recorded with its reason and
         reported to the user, the batch's own changes rolled back."""
         self.ensure_one()
-        job = self.sudo()  # sudo: the scheduled action runs the server's jobs
+        # sudo: the scheduled action runs the server's jobs, in the language of
+        # the user who started them (what they report is for them)
+        job = self.sudo().with_context(lang=self.user_id.lang)
         if job.state == "pending":
             job.write({"state": "running", "date_start": fields.Datetime.now()})
         step = getattr(job, f"_job_step_{job.kind}")
@@ -161,7 +165,7 @@ class CollectiviteJob(models.Model):
                 )
             )
             return
-        if not remaining:
+        if job.state == "running" and not remaining:
             job.write({"state": "done", "date_end": fields.Datetime.now()})
             job._notify_user()
 
