@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – provisionnement LDAP",
     "summary": "Agents, groups, schools and leisure centres provisioned from and to the LDAP directory",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
