@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import api, models
 from odoo.fields import Datetime
@@ -76,54 +76,75 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
         its company's language, all in one ``INSERT`` (see ``_deadline_recompute``)."""
         if not changes:
             return 0
-        rows = []
+        ids = []
+        bodies = []
         by_lang = {}
+        lang_of = {}
         for record_id, company, tz, moves in changes:
-            lang = self._system_lang(company)
+            if company not in lang_of:
+                lang_of[company] = self._system_lang(company)
+            lang = lang_of[company]
             if lang not in by_lang:
-                env = self.with_context(lang=lang).env
-                lang_data = env["res.lang"]._get_data(code=lang)
-                time_format = (lang_data.time_format or "%H:%M").replace(":%S", "")
-                by_lang[lang] = (
-                    env,
-                    escape(
-                        env._(
-                            "Deadline recomputed after a change of the opening hours or "
-                            "closures of the working schedule:"
-                        )
-                    ),
-                    f"{lang_data.date_format} {time_format}",
-                    {},
-                )
-            env, intro, fmt, cache = by_lang[lang]
-            lines = [
-                escape(
-                    env._(
-                        "%(label)s: %(old)s → %(new)s",
-                        label=self._fields[name]._description_string(env),
-                        old=_format(old, tz, fmt, cache),
-                        new=_format(new, tz, fmt, cache),
-                    )
-                )
+                by_lang[lang] = self._deadline_log_terms(lang)
+            intro, line, fmt, labels, cache = by_lang[lang]
+            # every part is escaped HTML: the texts once per language, the
+            # dates are digits and separators
+            lines = "<br/>".join(
+                line
+                % {
+                    "label": labels[name],
+                    "old": _format(old, tz, fmt, cache),
+                    "new": _format(new, tz, fmt, cache),
+                }
                 for name, old, new in moves
-            ]
-            rows.append(
-                (record_id, Markup("<p>%s<br/>%s</p>") % (intro, Markup("<br/>").join(lines)))
             )
-        values = SQL(", ").join(SQL("(%s, %s)", record_id, str(body)) for record_id, body in rows)
+            ids.append(record_id)
+            bodies.append(f"<p>{intro}<br/>{lines}</p>")
         return self._system_log_sql(
-            SQL("SELECT v.id, v.body FROM (VALUES %s) AS v(id, body)", values),
+            SQL(
+                "SELECT unnest(%s::int[]) AS id, unnest(%s::text[]) AS body",
+                ids,
+                bodies,
+            ),
             None,
             company_field="company_id" if "company_id" in self._fields else None,
         )
 
+    @api.model
+    def _deadline_log_terms(self, lang):
+        """What the notes of ``lang`` are made of, as escaped HTML: the
+        introduction, the line (``%(label)s``, ``%(old)s``, ``%(new)s``), the
+        date format, the labels of the date fields and a cache of dates."""
+        env = self.with_context(lang=lang).env
+        lang_data = env["res.lang"]._get_data(code=lang)
+        time_format = (lang_data.time_format or "%H:%M").replace(":%S", "")
+        intro = env._(
+            "Deadline recomputed after a change of the opening hours or closures of the "
+            "working schedule:"
+        )
+        # translated once, filled per line
+        line = env._("%(label)s: %(old)s → %(new)s")
+        labels = {
+            name: str(escape(field._description_string(env)))
+            for name, field in self._fields.items()
+            if field.type in ("datetime", "date")
+        }
+        return (
+            str(escape(intro)),
+            str(escape(line)),
+            f"{lang_data.date_format} {time_format}",
+            labels,
+            {},
+        )
+
 
 def _format(value, tz, fmt, cache):
-    """A naive UTC datetime as local wall time of ``tz`` (``—`` when empty)."""
+    """A naive UTC datetime as local wall time of ``tz`` (``—`` when empty),
+    escaped HTML."""
     if not value:
         return "—"
     key = (value, tz)
     if key not in cache:
         local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz or "UTC"))
-        cache[key] = datetime.strftime(local, fmt)
+        cache[key] = str(escape(datetime.strftime(local, fmt)))
     return cache[key]
