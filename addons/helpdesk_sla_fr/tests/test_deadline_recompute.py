@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import SlaCaseMixin, paris
 
@@ -228,3 +229,71 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         )
         self.assertIn("Calendrier illisible.", message.body)
         self.assertIn(self.admin.partner_id, message.partner_ids)
+
+    def test_unrelated_changes_start_nothing(self):
+        """A closure after every open window, an employee's own time off or a
+        calendar no ticket runs on start no job; one save is one job."""
+        Leave = self.env["resource.calendar.leaves"].with_user(self.admin)
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure(
+                day=23,
+                calendar=self.env["resource.calendar"].create(
+                    {"name": "Calendrier sans ticket", "tz": "Europe/Paris"}
+                ),
+            )
+            Leave.create(
+                {
+                    "name": "Fermeture estivale",
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "date_from": paris(2027, 8, 2, 0, 0),
+                    "date_to": paris(2027, 8, 16, 0, 0),
+                    "time_type": "leave",
+                }
+            )
+            resource = self.env["resource.resource"].create(
+                {"name": "Agathe", "calendar_id": self.resotic.calendar_id.id}
+            )
+            Leave.create(
+                {
+                    "name": "Congé d'Agathe",
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "resource_id": resource.id,
+                    "date_from": paris(2026, 11, 23, 0, 0),
+                    "date_to": paris(2026, 11, 24, 0, 0),
+                    "time_type": "leave",
+                }
+            )
+            self.assertFalse(self.Job.search([("user_id", "=", self.admin.id)]))
+            # two opening periods changed in one save: one job
+            calendar = self.resotic.calendar_id.with_user(self.admin)
+            mondays = calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0")
+            calendar.write(
+                {
+                    "attendance_ids": [
+                        (1, mondays[0].id, {"hour_from": 8}),
+                        (1, mondays[1].id, {"hour_to": 18}),
+                    ]
+                }
+            )
+            job = self.Job.search([("user_id", "=", self.admin.id)])
+            self.assertEqual(len(job), 1)
+            self._run_jobs()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 10, 30))
+
+    def test_unexpected_error_is_reported(self):
+        Ticket = type(self.env["helpdesk.ticket"])
+
+        def broken(records):
+            raise ZeroDivisionError("division by zero")
+
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure()
+            with (
+                patch.object(Ticket, "_deadline_recompute", broken),
+                mute_logger("odoo.addons.collectivite_base.models.collectivite_job"),
+            ):
+                self._run_jobs()
+        job = self.Job.search([("user_id", "=", self.admin.id)])
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.result, "Erreur inattendue\u00a0: division by zero")
