@@ -27,6 +27,9 @@
         "web.assets_backend": [
             "collectivite_base/static/src/js/collectivite_job_progress.js",
         ],
+        "web.assets_tests": [
+            "collectivite_base/static/tests/tours/*.js",
+        ],
     },
     "installable": True,
 }
