@@ -102,7 +102,11 @@ class CollectiviteJob(models.Model):
                 "payload": payload,
             }
         )
-        self.env.ref("collectivite_base.ir_cron_collectivite_job")._trigger()
+        # (absent only while the module's own data is being loaded: the
+        # scheduled action, made next, runs the job anyway)
+        cron = self.env.ref("collectivite_base.ir_cron_collectivite_job", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
         return job.with_env(self.env)
 
     def _action_open(self):
