@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – base",
     "summary": "Shared groups, state machines and working-time deadlines of the collectivité suite",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -15,9 +15,21 @@
         "data/ir_cron.xml",
         "views/resource_calendar_views.xml",
         "views/res_company_views.xml",
+        "security/ir.model.access.csv",
+        "security/collectivite_job_security.xml",
+        "data/collectivite_job_data.xml",
+        "views/collectivite_job_views.xml",
     ],
     "demo": [
         "demo/collectivite_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "collectivite_base/static/src/js/collectivite_job_progress.js",
+        ],
+        "web.assets_tests": [
+            "collectivite_base/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – provisionnement LDAP",
     "summary": "Agents, groups, schools and leisure centres provisioned from and to the LDAP directory",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
@@ -18,6 +18,7 @@
         "views/collectivite_ldap_operation_views.xml",
         "views/res_users_views.xml",
         "views/ldap_provisioning_menus.xml",
+        "views/res_company_ldap_job_views.xml",
     ],
     "demo": [
         "demo/ldap_provisioning_demo.xml",

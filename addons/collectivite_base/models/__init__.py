@@ -1,4 +1,8 @@
 from . import (
+    collectivite_deadline_consumer,
+    collectivite_deadline_source,
+    collectivite_job,
+    collectivite_job_deadline,
     collectivite_registry_cache_source,
     collectivite_state_mixin,
     collectivite_system_log,
@@ -6,6 +10,9 @@ from . import (
     res_company,
     resource_calendar,
     resource_calendar_attendance,
+    resource_calendar_attendance_deadline,
+    resource_calendar_deadline,
     resource_calendar_french_holidays,
     resource_calendar_leaves,
+    resource_calendar_leaves_deadline,
 )

@@ -78,7 +78,9 @@ class CollectiviteSystemLog(models.AbstractModel):
         or ``SELECT unnest(%s::int[])``); one internal note is inserted per id,
         notifying nobody, in one ``INSERT``.
 
-        ``body`` is safe HTML (escape or sanitise it first). Optional columns:
+        ``body`` is safe HTML (escape or sanitise it first); ``None``: each
+        row of ``ids_query`` carries its own, in a ``body`` column (one note
+        per record, each with its text, still one ``INSERT``). Optional columns:
         ``author`` (a partner, by default the system), ``date`` (by default
         now), ``email_from``, ``message_id_prefix`` (the message id is then
         ``<prefix><id>@collectivite>``) and ``company_field``, the column of
@@ -111,7 +113,7 @@ class CollectiviteSystemLog(models.AbstractModel):
                 ids_query=ids_query,
                 model=self._name,
                 company=company,
-                body=body,
+                body=SQL("done.body") if body is None else body,
                 subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
                 author=(author or self._system_partner()).id,
                 email_from=email_from,

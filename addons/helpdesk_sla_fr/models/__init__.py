@@ -8,6 +8,7 @@ from . import (
     helpdesk_ticket,
     helpdesk_ticket_component,
     helpdesk_ticket_contract,
+    helpdesk_ticket_deadline,
     helpdesk_ticket_escalation,
     helpdesk_ticket_feedback,
     helpdesk_ticket_kpi,

@@ -1,6 +1,7 @@
 from . import (
     test_bad_input,
     test_contract,
+    test_deadline_recompute,
     test_escalation,
     test_kpi,
     test_portal,

@@ -1,4 +1,5 @@
 from . import (
+    collectivite_job_ldap,
     collectivite_ldap_group_mapping,
     collectivite_ldap_operation,
     collectivite_ldap_operation_agent,
@@ -9,5 +10,6 @@ from . import (
     res_company_ldap_connection,
     res_company_ldap_provisioning,
     res_company_ldap_sync,
+    res_company_ldap_sync_job,
     res_users,
 )

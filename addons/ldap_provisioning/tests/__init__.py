@@ -1,1 +1,9 @@
-from . import test_login, test_operation, test_security, test_sync, test_tls, test_views
+from . import (
+    test_login,
+    test_operation,
+    test_security,
+    test_sync,
+    test_sync_job,
+    test_tls,
+    test_views,
+)

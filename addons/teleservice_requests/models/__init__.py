@@ -32,4 +32,5 @@ from . import (
     collectivite_request_portal_draft,
     collectivite_justificatif_portal,
     collectivite_request_portal_token,
+    collectivite_request_deadline,
 )

@@ -8,6 +8,7 @@ from . import (
     test_portal_anonymous,
     test_portal_form,
     test_portal_tours,
+    test_qos_recompute,
     test_quality_of_service,
     test_report,
     test_request_workflow,

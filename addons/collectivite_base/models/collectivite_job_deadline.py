@@ -1,0 +1,61 @@
+from odoo import models
+
+# Records recomputed per batch (one transaction of the scheduled action).
+DEADLINE_BATCH = 20000
+
+
+class CollectiviteJob(models.Model):
+    """The recompute of deadlines after a change of a working schedule: the
+    consumers' candidates, by batches of ids, one history note per record
+    whose deadline moved. Payload: ``changes`` (``[calendar_ids, date_from,
+    date_to]``), ``models`` (the consumers), the cursor ``model`` / ``after``
+    and the count of records ``moved``."""
+
+    # One concern per file: the job machinery is in collectivite_job.py.
+    _inherit = "collectivite.job"  # pylint: disable=consider-merging-classes-inherited
+
+    def _job_step_deadline_recompute(self, limit=DEADLINE_BATCH):
+        self.ensure_one()
+        payload = dict(self.payload)
+        changes = payload["changes"]
+        names = [name for name in payload["models"] if name in self.env]
+        values = {}
+        if not payload.get("counted"):
+            values["total_count"] = sum(
+                self.env[name].search_count(self.env[name]._deadline_changes_domain(changes))
+                for name in names
+            )
+            payload["counted"] = True
+        done = 0
+        index = payload.get("model", 0)
+        while index < len(names):
+            Model = self.env[names[index]]
+            domain = Model._deadline_changes_domain(changes)
+            records = Model.search(
+                domain + [("id", ">", payload.get("after", 0))], order="id", limit=limit
+            )
+            if records:
+                moved = records._deadline_recompute()
+                Model._deadline_log(moved)
+                payload["moved"] = payload.get("moved", 0) + len(moved)
+                payload["after"] = records[-1].id
+                done = len(records)
+            if len(records) < limit:
+                index += 1
+                payload["after"] = 0
+            if records:
+                break
+        payload["model"] = index
+        values["done_count"] = self.done_count + done
+        total = values.get("total_count", self.total_count)
+        finished = index >= len(names)
+        if finished:
+            values["total_count"] = values["done_count"]
+            values["result"] = self.with_context(lang=self.user_id.lang).env._(
+                "%(moved)s deadline(s) moved out of %(checked)s open record(s) checked.",
+                moved=payload.get("moved", 0),
+                checked=values["done_count"],
+            )
+        values["payload"] = payload
+        self.write(values)
+        return 0 if finished else max(total - values["done_count"], 1)

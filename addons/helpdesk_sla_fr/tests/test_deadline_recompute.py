@@ -1,0 +1,299 @@
+from unittest.mock import patch
+
+import psycopg2.errors
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SlaCaseMixin, paris
+
+RECOMPUTE_NOTE = "Échéance recalculée"
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
+    """A closure added on a contract's calendar moves the open tickets whose
+    window overlaps it, in the background, one note each."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_sla()
+        cls.env.company.partner_id.lang = "fr_FR"
+        cls.admin = new_test_user(
+            cls.env, login="calendar_admin", groups="base.group_system", lang="fr_FR"
+        )
+        cls.Job = cls.env["collectivite.job"]
+        # Other jobs of the database stay out of the counts.
+        cls.Job.search([("state", "in", ("pending", "running"))]).sudo().write({"state": "done"})
+        with freeze_time(paris(2026, 11, 20, 16, 0)):
+            # Friday 16:00, urgent: due Monday 23 Nov 11:30
+            cls.friday = cls._create(cls.resotic, paris(2026, 11, 20, 16, 0))
+            cls.friday_2 = cls._create(cls.resotic, paris(2026, 11, 20, 16, 30))
+            # due on Tuesday 17 Nov: its window ends before the closure
+            cls.before = cls._create(cls.resotic, paris(2026, 11, 16, 16, 0))
+            # on another calendar (WebRSA), 2 working days: due Tuesday 24 Nov
+            cls.other = cls._create(
+                cls.webrsa, paris(2026, 11, 20, 10, 0), impact="high", partner_id=False
+            )
+        cls.tickets = cls.friday | cls.friday_2 | cls.before | cls.other
+
+    @classmethod
+    def _create(cls, contract, start, **values):
+        values.setdefault("is_blocking", True)
+        return (
+            cls.env["helpdesk.ticket"]
+            .with_user(cls.agent)
+            .create(cls._ticket_vals(contract, start, **values))
+        )
+
+    def _add_closure(self, day=23, calendar=None):
+        return (
+            self.env["resource.calendar.leaves"]
+            .with_user(self.admin)
+            .create(
+                {
+                    "name": "Pont",
+                    "calendar_id": (calendar or self.resotic.calendar_id).id,
+                    "date_from": paris(2026, 11, day, 0, 0),
+                    "date_to": paris(2026, 11, day + 1, 0, 0),
+                    "time_type": "leave",
+                }
+            )
+        )
+
+    def _run_jobs(self, limit=None):
+        for _run in range(100):
+            if not self.Job._cron_run_jobs(limit):
+                return
+        self.fail("the jobs did not finish")
+
+    def _notes(self, tickets):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("body", "ilike", RECOMPUTE_NOTE),
+            ]
+        )
+
+    def _snapshot(self):
+        self.tickets.invalidate_recordset()
+        return {
+            ticket.id: (
+                ticket.date_response_due,
+                ticket.date_resolution_due,
+                ticket.date_sla_deadline,
+                ticket.sla_status,
+            )
+            for ticket in self.tickets
+        }
+
+    def test_closure_moves_affected_tickets_only(self):
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 11, 30))
+        before = self._snapshot()
+        cron = self.env.ref("collectivite_base.ir_cron_collectivite_job")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure()
+            # the save returns at once: a job waits for the scheduled action
+            job = self.Job.search([("user_id", "=", self.admin.id)])
+            self.assertEqual(len(job), 1)
+            self.assertEqual(job.state, "pending")
+            self.assertEqual(
+                self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+                triggers + 1,
+            )
+            self.assertEqual(self._snapshot(), before)
+            self._run_jobs()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(job.progress, 100)
+        self.assertIn("2 échéance(s) déplacée(s)", job.result)
+        # Monday is closed: 4 working hours from Friday 16:00 end on Tuesday 11:30
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 24, 11, 30))
+        self.assertEqual(self.friday.date_sla_deadline, paris(2026, 11, 24, 11, 30))
+        self.assertEqual(self.friday_2.date_response_due, paris(2026, 11, 24, 12, 0))
+        after = self._snapshot()
+        for ticket in self.before | self.other:
+            self.assertEqual(after[ticket.id], before[ticket.id])
+        notes = self._notes(self.tickets)
+        self.assertEqual(sorted(notes.mapped("res_id")), sorted((self.friday | self.friday_2).ids))
+        note = notes.filtered(lambda n: n.res_id == self.friday.id)
+        self.assertEqual(note.author_id, self.env.ref("collectivite_base.partner_system"))
+        self.assertTrue(note.is_internal)
+        self.assertIn("23/11/2026 11:30 → 24/11/2026 11:30", note.body)
+        self.assertIn("Première réponse", note.body)
+        # the user who added the closure is told: on screen and in the inbox
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "collectivite.job"),
+                ("res_id", "=", job.id),
+                ("partner_ids", "in", self.admin.partner_id.ids),
+            ]
+        )
+        self.assertIn(self.admin.partner_id, message.partner_ids)
+        self.env.cr.flush()  # the bus notifications are written at commit
+        self.assertTrue(
+            self.env["bus.bus"].search_count(
+                [
+                    ("channel", "like", f'"res.partner",{self.admin.partner_id.id}]'),
+                    ("message", "like", "simple_notification"),
+                ]
+            )
+        )
+
+    def test_rerun_is_idempotent(self):
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            leave = self._add_closure()
+            self._run_jobs()
+            moved = self._snapshot()
+            # the same change again: nothing moves, no second note
+            leave._deadline_schedule(leave._deadline_changes())
+            self._run_jobs()
+        self.assertEqual(self._snapshot(), moved)
+        self.assertEqual(len(self._notes(self.tickets)), 2)
+
+    def test_removing_the_closure_moves_back(self):
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            leave = self._add_closure()
+            self._run_jobs()
+            leave.with_user(self.admin).unlink()
+            self._run_jobs()
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 11, 30))
+        self.assertEqual(len(self._notes(self.friday)), 2)
+
+    def test_killed_mid_way_then_rerun(self):
+        """A batch interrupted after its notes were written leaves nothing
+        behind; the next run finishes, one note per moved ticket."""
+        Ticket = type(self.env["helpdesk.ticket"])
+        original = Ticket._deadline_log
+        calls = []
+
+        def interrupted(records, changes):
+            count = original(records, changes)
+            calls.append(count)
+            if len(calls) == 2:
+                raise psycopg2.errors.SerializationFailure("killed")
+            return count
+
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure()
+            job = self.Job.search([("user_id", "=", self.admin.id)])
+            with patch.object(Ticket, "_deadline_log", interrupted, create=True):
+                self.Job._cron_run_jobs(limit=1)
+                with self.assertRaises(psycopg2.errors.SerializationFailure):
+                    self.Job._cron_run_jobs(limit=1)
+            self.assertEqual(job.state, "running")
+            self.assertEqual(job.done_count, 1)
+            self._run_jobs(limit=1)
+        self.assertEqual(job.state, "done")
+        notes = self._notes(self.tickets)
+        self.assertEqual(sorted(notes.mapped("res_id")), sorted((self.friday | self.friday_2).ids))
+
+    def test_opening_hours_change(self):
+        """Opening at 8:00 instead of 9:00 on Mondays moves Friday's ticket."""
+        calendar = self.resotic.calendar_id
+        monday = calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0" and a.hour_from == 9)
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            monday.with_user(self.admin).hour_from = 8
+            self._run_jobs()
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 10, 30))
+        # its start (Monday 16 Nov 16:00) is after the new opening: unchanged
+        self.assertEqual(self.before.date_response_due, paris(2026, 11, 17, 11, 30))
+        self.assertTrue(self._notes(self.friday))
+
+    def test_failure_is_reported(self):
+        Ticket = type(self.env["helpdesk.ticket"])
+
+        def broken(records):
+            raise UserError("Calendrier illisible.")  # pylint: disable=translation-required
+
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure()
+            before = self._snapshot()
+            with patch.object(Ticket, "_deadline_recompute", broken):
+                self._run_jobs()
+        job = self.Job.search([("user_id", "=", self.admin.id)])
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.result, "Calendrier illisible.")
+        self.assertEqual(self._snapshot(), before)
+        self.assertFalse(self._notes(self.tickets))
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "collectivite.job"),
+                ("res_id", "=", job.id),
+                ("partner_ids", "in", self.admin.partner_id.ids),
+            ]
+        )
+        self.assertIn("Calendrier illisible.", message.body)
+        self.assertIn(self.admin.partner_id, message.partner_ids)
+
+    def test_unrelated_changes_start_nothing(self):
+        """A closure after every open window, an employee's own time off or a
+        calendar no ticket runs on start no job; one save is one job."""
+        Leave = self.env["resource.calendar.leaves"].with_user(self.admin)
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure(
+                day=23,
+                calendar=self.env["resource.calendar"].create(
+                    {"name": "Calendrier sans ticket", "tz": "Europe/Paris"}
+                ),
+            )
+            Leave.create(
+                {
+                    "name": "Fermeture estivale",
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "date_from": paris(2027, 8, 2, 0, 0),
+                    "date_to": paris(2027, 8, 16, 0, 0),
+                    "time_type": "leave",
+                }
+            )
+            resource = self.env["resource.resource"].create(
+                {"name": "Agathe", "calendar_id": self.resotic.calendar_id.id}
+            )
+            Leave.create(
+                {
+                    "name": "Congé d'Agathe",
+                    "calendar_id": self.resotic.calendar_id.id,
+                    "resource_id": resource.id,
+                    "date_from": paris(2026, 11, 23, 0, 0),
+                    "date_to": paris(2026, 11, 24, 0, 0),
+                    "time_type": "leave",
+                }
+            )
+            self.assertFalse(self.Job.search([("user_id", "=", self.admin.id)]))
+            # two opening periods changed in one save: one job
+            calendar = self.resotic.calendar_id.with_user(self.admin)
+            mondays = calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0")
+            calendar.write(
+                {
+                    "attendance_ids": [
+                        (1, mondays[0].id, {"hour_from": 8}),
+                        (1, mondays[1].id, {"hour_to": 18}),
+                    ]
+                }
+            )
+            job = self.Job.search([("user_id", "=", self.admin.id)])
+            self.assertEqual(len(job), 1)
+            self._run_jobs()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 10, 30))
+
+    def test_unexpected_error_is_reported(self):
+        Ticket = type(self.env["helpdesk.ticket"])
+
+        def broken(records):
+            raise ZeroDivisionError("division by zero")
+
+        with freeze_time(paris(2026, 11, 20, 17, 0)):
+            self._add_closure()
+            with (
+                patch.object(Ticket, "_deadline_recompute", broken),
+                mute_logger("odoo.addons.collectivite_base.models.collectivite_job"),
+            ):
+                self._run_jobs()
+        job = self.Job.search([("user_id", "=", self.admin.id)])
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.result, "Erreur inattendue\u00a0: division by zero")
