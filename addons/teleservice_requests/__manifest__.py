@@ -28,12 +28,19 @@
         "views/collectivite_household_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/res_users_home.xml",
+        "security/collectivite_request_statistic_security.xml",
+        "views/collectivite_request_statistic_views.xml",
+        "views/collectivite_request_statistic_menus.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "teleservice_requests/static/src/request_values/*",
+        ],
         "web.assets_tests": [
             "teleservice_requests/static/tests/tours/*.js",
         ],

@@ -26,4 +26,9 @@ from . import (
     ir_attachment,
     res_config_settings,
     res_users,
+    res_users_home,
+    collectivite_request_value_display,
+    collectivite_request_counter,
+    collectivite_request_statistics,
+    collectivite_request_statistic,
 )
