@@ -13,6 +13,20 @@ class CollectiviteRequestStatistic(models.Model):
     _auto = False
     _order = "date_closed desc, id desc"
     _rec_name = "request_id"
+    # What the view reads: flushed before any search on it.
+    _depends = {
+        "collectivite.request": [
+            "teleservice_id",
+            "category_id",
+            "company_id",
+            "channel",
+            "last_agent_id",
+            "date_submitted",
+            "date_closed",
+            "instruction_days",
+            "is_within_qos",
+        ],
+    }
 
     request_id = fields.Many2one("collectivite.request", readonly=True)
     teleservice_id = fields.Many2one("collectivite.teleservice", readonly=True)
