@@ -32,6 +32,10 @@
         "views/portal_catalogue_templates.xml",
         "views/portal_form_templates.xml",
         "data/mail_template_anonymous.xml",
+        "data/res_users_home.xml",
+        "security/collectivite_request_statistic_security.xml",
+        "views/collectivite_request_statistic_views.xml",
+        "views/collectivite_request_statistic_menus.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
@@ -39,6 +43,9 @@
         "demo/teleservice_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "teleservice_requests/static/src/request_values/*",
+        ],
         "web.assets_tests": [
             "teleservice_requests/static/tests/tours/*.js",
         ],

@@ -7,6 +7,7 @@ from . import (
     collectivite_state_mixin,
     collectivite_system_log,
     collectivite_working_time_source,
+    ir_ui_menu,
     res_company,
     resource_calendar,
     resource_calendar_attendance,

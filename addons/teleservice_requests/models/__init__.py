@@ -33,4 +33,9 @@ from . import (
     collectivite_justificatif_portal,
     collectivite_request_portal_token,
     collectivite_request_deadline,
+    res_users_home,
+    collectivite_request_value_display,
+    collectivite_request_counter,
+    collectivite_request_statistics,
+    collectivite_request_statistic,
 )

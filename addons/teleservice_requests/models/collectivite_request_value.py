@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools.misc import format_date
 
 VALUE_FIELDS = {
     "char": "value_char",
@@ -73,6 +74,7 @@ class CollectiviteRequestValue(models.Model):
         ),
     ]
 
+    @api.depends_context("lang")
     @api.depends(
         "field_id.field_type",
         "value_char",
@@ -103,7 +105,7 @@ class CollectiviteRequestValue(models.Model):
             if isinstance(value, models.BaseModel):
                 line.display_value = ", ".join(value.mapped("display_name"))
             elif field_type == "date" and value:
-                line.display_value = fields.Date.to_string(value)
+                line.display_value = format_date(self.env, value)
             else:
                 line.display_value = value or ""
 

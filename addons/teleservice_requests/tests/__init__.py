@@ -1,4 +1,5 @@
 from . import (
+    test_back_office,
     test_crons,
     test_form_values,
     test_http,

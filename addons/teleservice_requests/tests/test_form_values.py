@@ -24,7 +24,7 @@ class TestFormValues(TeleserviceCommon):
         )
         values = {line.field_id.key: line.display_value for line in request.value_ids}
         self.assertEqual(values["days"], "4")
-        self.assertEqual(values["start"], "2026-09-01")
+        self.assertEqual(values["start"], "01/09/2026")
         self.assertEqual(values["diet"], "Sans porc")
         self.assertEqual(set(values["diets"].split(", ")), {"Standard", "Sans porc"})
         self.assertEqual(values["pai"], "Oui")
@@ -117,13 +117,15 @@ class TestFormValues(TeleserviceCommon):
         )
         ids = [value_id for value_id, _label in Value.name_search("", [("list_id", "=", diet.id)])]
         self.assertEqual(ids.index(fish.id), ids.index(no_meat.id) + 2)
-        # the form edits multiple choices of a tree list with check boxes
+        # the form edits multiple choices of a tree list with check boxes (the value
+        # widget picks them by the list's display mode; the agent's tour clicks them)
         arch = (
             self.env["collectivite.request"]
             .with_user(self.user_write)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
-        self.assertIn('widget="many2many_checkboxes"', arch)
+        self.assertIn('widget="collectivite_request_value"', arch)
+        self.assertIn('name="display_mode"', arch)
         # the canteen's diets: children are choices like the others, checked server-side
         self.diet.display_mode = "tree"
         standard = self.diet.value_ids.filtered(lambda v: v.key == "standard")

@@ -3,14 +3,20 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("teleservice_agent_tour", {
     steps: () => [
         {
-            content: "Open the new requests from the dashboard",
-            trigger: ".o_kanban_record:contains('Nouvelles demandes')",
+            content: "The new requests are listed on the dashboard, the late one in red",
+            trigger: ".o_kanban_record:contains('Nouvelles demandes') .o_teleservice_dashboard_line.text-danger:contains('DEM-TOUR-0001')",
+        },
+        {
+            content: "Open the request from its line",
+            trigger: ".o_kanban_record:contains('Nouvelles demandes') .o_teleservice_dashboard_line:contains('DEM-TOUR-0001')",
             run: "click",
         },
         {
-            content: "Open the request",
-            trigger: ".o_data_row .o_data_cell:contains('DEM-TOUR-0001')",
-            run: "click",
+            content: "The request is open, titled by its number, the dashboard in the breadcrumbs",
+            trigger: ".o_form_view .o_field_widget[name='form_title']:contains('DEM-TOUR-0001')",
+        },
+        {
+            trigger: ".o_breadcrumb:contains('Tâches')",
         },
         {
             content: "Take the request in charge",
@@ -45,6 +51,15 @@ registry.category("web_tour.tours").add("teleservice_agent_tour", {
         {
             content: "The data tab is shown",
             trigger: "a.nav-link.active:contains('Données')",
+        },
+        {
+            content: "The data read as a form: one value column",
+            trigger: ".o_field_widget[name='value_ids'] .o_data_row:contains('Enfant') .o_collectivite_value:contains('Léo')",
+        },
+        {
+            content: "Edit the multiple choice line",
+            trigger: ".o_field_widget[name='value_ids'] .o_data_row:contains('Régimes') .o_collectivite_value_label",
+            run: "click",
         },
         {
             content: "Multiple choices of a check-box tree list are check boxes",
