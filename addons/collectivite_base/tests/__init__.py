@@ -1,2 +1,7 @@
-from . import test_french_holidays, test_job_http, test_working_time, test_working_time_properties
-from . import test_french_holidays, test_menus, test_working_time, test_working_time_properties
+from . import (
+    test_french_holidays,
+    test_job_http,
+    test_menus,
+    test_working_time,
+    test_working_time_properties,
+)
