@@ -4,6 +4,7 @@ from . import (
     collectivite_system_log,
     collectivite_working_time_source,
     res_company,
+    res_users,
     resource_calendar,
     resource_calendar_attendance,
     resource_calendar_french_holidays,

@@ -1,1 +1,7 @@
-from . import test_french_holidays, test_working_time, test_working_time_properties
+from . import (
+    test_demo_identity,
+    test_french_holidays,
+    test_user_tz,
+    test_working_time,
+    test_working_time_properties,
+)
