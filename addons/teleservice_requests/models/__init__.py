@@ -26,4 +26,5 @@ from . import (
     ir_attachment,
     res_config_settings,
     res_users,
+    collectivite_request_history,
 )
