@@ -57,10 +57,10 @@ class TestDemoIdentity(HttpCase):
             )
             self.authenticate(login, login)
             with self.subTest(company=company.name):
-                home = self.url_open("/my/home")
+                home = self.url_open("/my/home", timeout=60)
                 self.assertEqual(home.status_code, 200)
                 self.assertIn(f"/logo.png?company={company.id}", home.text)
-                response = self.url_open(f"/logo.png?company={company.id}")
+                response = self.url_open(f"/logo.png?company={company.id}", timeout=60)
                 self.assertEqual(response.status_code, 200)
                 # the header's logo: the commune's, resized (``logo_web``)
                 self.assertEqual(response.content, base64.b64decode(company.logo_web))

@@ -10,6 +10,7 @@ from . import (
     helpdesk_ticket_contract,
     helpdesk_ticket_escalation,
     helpdesk_ticket_feedback,
+    helpdesk_ticket_history,
     helpdesk_ticket_kpi,
     helpdesk_ticket_portal,
     helpdesk_ticket_product,
@@ -19,5 +20,6 @@ from . import (
     helpdesk_ticket_workflow,
     report_sla_monthly,
     res_partner,
+    res_partner_desk,
     resource_calendar,
 )

@@ -1,9 +1,11 @@
 from . import (
     test_bad_input,
     test_contract,
+    test_demo_history,
     test_escalation,
     test_kpi,
     test_portal,
+    test_portal_desk,
     test_report_http,
     test_sla_planner,
     test_ticket,
