@@ -13,5 +13,6 @@ cat <<MSG
   Agent (Cergy)                 agent.cergy                    agent.cergy
   Usager (portail)              camille.martin@example.org     camille
   Usager (portail)              karim.benali@example.org       karim
+  Référente support (portail)   rose.dupuis@example.org        rose
 
 MSG

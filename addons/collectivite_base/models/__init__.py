@@ -9,6 +9,7 @@ from . import (
     collectivite_working_time_source,
     ir_ui_menu,
     res_company,
+    res_users,
     resource_calendar,
     resource_calendar_attendance,
     resource_calendar_attendance_deadline,

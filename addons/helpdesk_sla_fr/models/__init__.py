@@ -11,6 +11,7 @@ from . import (
     helpdesk_ticket_deadline,
     helpdesk_ticket_escalation,
     helpdesk_ticket_feedback,
+    helpdesk_ticket_history,
     helpdesk_ticket_kpi,
     helpdesk_ticket_portal,
     helpdesk_ticket_product,
@@ -20,5 +21,6 @@ from . import (
     helpdesk_ticket_workflow,
     report_sla_monthly,
     res_partner,
+    res_partner_desk,
     resource_calendar,
 )

@@ -136,7 +136,7 @@ class HelpdeskTicket(models.Model):
         plans = self._sla_plan(tickets._sla_items())
         for ticket, values in zip(tickets, plans, strict=True):
             values["sla_status"] = self._sla_status_of(
-                values,
+                dict(values, date_first_response=ticket.date_first_response),
                 now,
                 closed_date=ticket.stage_id.closed and ticket.closed_date,
                 paused=bool(ticket.date_sla_paused),
@@ -155,6 +155,8 @@ class HelpdeskTicket(models.Model):
                     "date_sla_deadline": ticket.date_sla_deadline,
                     "date_sla_at_risk": ticket.date_sla_at_risk,
                     "date_resolution_due": ticket.date_resolution_due,
+                    "date_response_due": ticket.date_response_due,
+                    "date_first_response": ticket.date_first_response,
                 },
                 now,
                 closed_date=ticket.stage_id.closed and ticket.closed_date,

@@ -119,15 +119,21 @@ def plan_at_risk(items, result, by_calendar):
 
 def sla_status(values, now, closed_date=False, paused=False, current=False):
     """SLA status of a ticket from its due dates ``values`` as of ``now``:
-    ``met``/``breached`` once closed (against the resolution due date),
+    ``met``/``breached`` once closed (against the resolution due date, or the
+    first response against the response due date when only that is due),
     unchanged (``current``) while paused, else ``breached``, ``at_risk`` or
     ``on_time``; ``False`` when nothing is due."""
     deadline = values.get("date_sla_deadline")
     if not deadline:
         return False
     if closed_date:
-        limit = values.get("date_resolution_due") or deadline
-        return "met" if closed_date <= limit else "breached"
+        limit = values.get("date_resolution_due")
+        response_due = values.get("date_response_due")
+        if not limit and response_due:
+            # Response targets only: met when the first response came in time.
+            answered = values.get("date_first_response") or closed_date
+            return "met" if answered <= response_due else "breached"
+        return "met" if closed_date <= (limit or deadline) else "breached"
     if paused and current:
         return current
     if now >= deadline:

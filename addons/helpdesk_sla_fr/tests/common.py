@@ -22,6 +22,9 @@ class SlaCaseMixin:
         # Tickets of the database (demo data) stay out of the figures and crons.
         with server_marks("sla_internal"):
             env["helpdesk.ticket"].search([]).write({"active": False})
+        # so do the demo history's calls and outages (demo/demo_history.py)
+        env["helpdesk.call.log"].search([]).unlink()
+        env["helpdesk.sla.outage"].search([]).unlink()
         cls.agent = new_test_user(
             env,
             login="sla_agent",
@@ -58,6 +61,16 @@ class SlaCaseMixin:
             login="test.requester2@example.org",
             name="Karim Benali",
             groups="base.group_portal",
+        )
+
+        # The desk's portal is for the requesters of a contract (a référent here).
+        cls.paris.write(
+            {
+                "referent_ids": [
+                    (4, cls.requester.partner_id.id),
+                    (4, cls.other_requester.partner_id.id),
+                ]
+            }
         )
 
     @classmethod

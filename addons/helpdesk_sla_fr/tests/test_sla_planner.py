@@ -139,3 +139,23 @@ class TestSlaPlanner(BaseCase):
         self.assertEqual(status(values, after, paused=True, current="on_time"), "on_time")
         self.assertEqual(status(values, after, closed_date=START + timedelta(hours=4)), "met")
         self.assertEqual(status(values, after, closed_date=after), "breached")
+
+    def test_status_of_response_targets_only(self):
+        """A contract with first-response targets only: a closed ticket met its
+        contract when it was answered in time, however long it took to close."""
+        values = {
+            "date_sla_deadline": START + timedelta(hours=1),
+            "date_response_due": START + timedelta(hours=1),
+            "date_first_response": START + timedelta(minutes=20),
+        }
+        status = sla_planner.sla_status
+        after = START + timedelta(hours=6)
+        self.assertEqual(status(values, after, closed_date=after), "met")
+        late = dict(values, date_first_response=START + timedelta(hours=2))
+        self.assertEqual(status(late, after, closed_date=after), "breached")
+        # closed without any answer: the closing is the answer
+        unanswered = dict(values, date_first_response=False)
+        self.assertEqual(status(unanswered, after, closed_date=after), "breached")
+        self.assertEqual(
+            status(unanswered, after, closed_date=START + timedelta(minutes=30)), "met"
+        )

@@ -2,6 +2,7 @@ from . import (
     collectivite_household,
     collectivite_household_change,
     collectivite_household_counter,
+    collectivite_household_history,
     collectivite_household_members,
     collectivite_household_portal,
     collectivite_household_signup,

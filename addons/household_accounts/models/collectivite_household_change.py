@@ -171,7 +171,7 @@ class CollectiviteHouseholdChange(models.Model):
         changes = super().create(vals_list)
         for change in changes:
             change.household_id._message_log(
-                body=self.env._(
+                body=change.household_id._history_env()._(
                     "Change requested by %(user)s, waiting for an agent.",
                     user=change.user_id.name,
                 )

@@ -35,7 +35,7 @@ class CollectiviteHousehold(models.Model):
         )
         wizard.user_ids.action_grant_access()
         self.message_post(
-            body=self.env._(
+            body=self._history_env()._(
                 "Portal invitation sent to %(person)s at %(email)s.",
                 person=partner.name,
                 email=partner.email,

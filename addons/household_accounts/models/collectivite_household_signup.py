@@ -25,7 +25,7 @@ class CollectiviteHousehold(models.Model):
             )
             if others:
                 household._message_log(
-                    body=self.env._(
+                    body=household._history_env()._(
                         "The email address %(email)s is also the one of %(members)s "
                         "(households %(households)s): check that this is not the same household.",
                         email=household.email,

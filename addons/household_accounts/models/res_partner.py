@@ -102,9 +102,10 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         partners.filtered("household_id")._check_household_candidates()
         for household, members in partners.filtered("household_id").grouped("household_id").items():
+            history_env = household._history_env()
             household._message_log(
                 body=Markup("<br/>").join(
-                    self.env._("Member %(member)s added to the household.", member=member.name)
+                    history_env._("Member %(member)s added to the household.", member=member.name)
                     for member in members
                 )
             )
@@ -205,27 +206,31 @@ class ResPartner(models.Model):
             if old_household != partner.household_id:
                 if old_household:
                     lines[old_household].append(
-                        self.env._(
+                        old_household._history_env()._(
                             "Member %(member)s removed from the household.",
                             member=partner.name,
                         )
                     )
                 if partner.household_id:
                     lines[partner.household_id].append(
-                        self.env._("Member %(member)s added to the household.", member=partner.name)
+                        partner.household_id._history_env()._(
+                            "Member %(member)s added to the household.", member=partner.name
+                        )
                     )
                 continue
             if not partner.household_id:
                 continue
+            history_env = partner.household_id._history_env()
+            in_lang = partner.with_env(history_env)
             for fname in tracked:
                 if old.get(fname) != partner[fname]:
                     lines[partner.household_id].append(
-                        self.env._(
+                        history_env._(
                             "Member %(member)s, %(field)s: %(old)s → %(new)s",
                             member=partner.name,
-                            field=self._fields[fname]._description_string(self.env),
-                            old=self._member_value_label(fname, old.get(fname)) or "—",
-                            new=self._member_value_label(fname, partner[fname]) or "—",
+                            field=self._fields[fname]._description_string(history_env),
+                            old=in_lang._member_value_label(fname, old.get(fname)) or "—",
+                            new=in_lang._member_value_label(fname, partner[fname]) or "—",
                         )
                     )
         for household, messages in lines.items():

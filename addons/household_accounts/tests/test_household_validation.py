@@ -76,7 +76,12 @@ class TestHouseholdValidation(HouseholdCaseMixin, TransactionCase):
         self.assertEqual(household.member_count, 2)
         self.assertEqual(household.member_ids.company_id, household.company_id)
         bodies = " ".join(household.message_ids.mapped("body"))
-        self.assertIn("Member Emma Moulin added to the household.", bodies)
+        self.assertIn(
+            household._history_env()._(
+                "Member %(member)s added to the household.", member="Emma Moulin"
+            ),
+            bodies,
+        )
 
     def test_counter_form_defaults(self):
         form = Form(self.Household)

@@ -38,4 +38,5 @@ from . import (
     collectivite_request_counter,
     collectivite_request_statistics,
     collectivite_request_statistic,
+    collectivite_request_history,
 )
