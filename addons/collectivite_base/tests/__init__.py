@@ -1,9 +1,8 @@
 from . import (
+    test_demo_identity,
     test_french_holidays,
     test_job_http,
     test_menus,
-    test_demo_identity,
-    test_french_holidays,
     test_user_tz,
     test_working_time,
     test_working_time_properties,
