@@ -5,6 +5,7 @@ from . import (
     test_integrity,
     test_justificatif,
     test_outside,
+    test_payfip,
     test_quality_of_service,
     test_report,
     test_request_workflow,

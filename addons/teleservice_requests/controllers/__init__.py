@@ -1,0 +1,1 @@
+from . import payfip, portal_payment
