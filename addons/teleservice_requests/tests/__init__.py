@@ -6,6 +6,7 @@ from . import (
     test_justificatif,
     test_outside,
     test_payfip,
+    test_payfip_http,
     test_quality_of_service,
     test_report,
     test_request_workflow,
