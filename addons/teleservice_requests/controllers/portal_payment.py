@@ -68,14 +68,9 @@ class CollectivitePaymentPortal(PaymentPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "collectivite_payment_count" in counters:
-            household = request.env.user.partner_id.household_id
-            shown = household and household.company_id.collectivite_payment_history
-            values["collectivite_payment_count"] = (
-                request.env["collectivite.payment"].search_count(
-                    [("household_id", "=", household.id)]
-                )
-                if shown
-                else 0
+            # What the citizen has to pay.
+            values["collectivite_payment_count"] = request.env["collectivite.request"].search_count(
+                [("payment_state", "=", "awaiting")]
             )
         return values
 
@@ -157,19 +152,36 @@ class CollectivitePaymentPortal(PaymentPortal):
         readonly=True,
     )
     def portal_my_payments(self, page=1, **kw):
-        household = request.env.user.partner_id.household_id
-        if not household or not household.company_id.collectivite_payment_history:
-            raise NotFound()
+        """The household's requests awaiting payment (each with its "Payer"
+        button), then its payments when the collectivité shows them."""
+        partner = request.env.user.partner_id
+        household = partner.household_id
+        to_pay = request.env["collectivite.request"].search(
+            [
+                ("payment_state", "=", "awaiting"),
+                "|",
+                ("household_id", "=", household.id or -1),
+                ("requester_id", "=", partner.id),
+            ],
+            order="date_submitted desc, id desc",
+        )
         Payment = request.env["collectivite.payment"]
+        history = bool(household) and household.company_id.collectivite_payment_history
         domain = [("household_id", "=", household.id)]
-        count = Payment.search_count(domain)
+        count = Payment.search_count(domain) if history else 0
         pager = portal_pager(url="/my/paiements", total=count, page=page, step=PAYMENTS_PER_PAGE)
-        payments = Payment.search(
-            domain, limit=PAYMENTS_PER_PAGE, offset=pager["offset"], order="date desc, id desc"
+        payments = (
+            Payment.search(
+                domain, limit=PAYMENTS_PER_PAGE, offset=pager["offset"], order="date desc, id desc"
+            )
+            if history
+            else Payment
         )
         values = dict(
             self._prepare_portal_layout_values(),
             page_name="collectivite_payments",
+            to_pay=to_pay,
+            history=history,
             payments=payments,
             pager=pager,
         )

@@ -7,6 +7,7 @@ from . import (
     test_outside,
     test_payfip,
     test_payfip_http,
+    test_payfip_tour,
     test_quality_of_service,
     test_report,
     test_request_workflow,

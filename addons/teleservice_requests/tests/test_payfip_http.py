@@ -182,7 +182,14 @@ class TestPayFiPHttp(JsonRpcMixin, HttpCase, PayFiPCommon):
         self.assertEqual(listing.status_code, 200)
         self.assertIn(self.request_fee.payment_ids.name, listing.text)
         self.company.collectivite_payment_history = False
-        self.assertEqual(self.url_open("/my/paiements").status_code, 404)
+        listing = self.url_open("/my/paiements")
+        self.assertEqual(listing.status_code, 200)
+        self.assertNotIn(self.request_fee.payment_ids.name, listing.text)
+
+    def test_requests_to_pay_listed(self):
+        self.authenticate("ts_citizen", "ts_citizen")
+        listing = self.url_open("/my/paiements")
+        self.assertIn(f"/my/demandes/{self.request_fee.id}/paiement", listing.text)
 
     def test_outside_calls_refused(self):
         self.authenticate("ts_citizen", "ts_citizen")
