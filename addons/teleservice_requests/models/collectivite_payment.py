@@ -96,6 +96,15 @@ class CollectivitePayment(models.Model):
             ("request_state", ["request_id", "state"]),
         ):
             create_index(cr, f"{table}_{name}_idx", table, columns)
+        # Payers searched by a part of their name (the btree index sorts them).
+        if self.pool.has_trigram:
+            create_index(
+                cr,
+                f"{table}_partner_name_trgm_idx",
+                table,
+                ["partner_name gin_trgm_ops"],
+                method="gin",
+            )
         cr.execute(
             SQL(
                 "ALTER TABLE %s ALTER COLUMN partner_name SET STATISTICS 1000",
