@@ -51,6 +51,12 @@ class CollectivitePaymentPortal(PaymentPortal):
                 providers_sudo.ids, partner.id, currency_id=currency.id
             )
         )
+        # A régie paid through its own PayFiP provider offers that one only.
+        regie_provider = record.teleservice_id.sudo().regie_id.provider_id  # sudo: fee setup
+        if regie_provider:
+            providers_sudo = providers_sudo.filtered(
+                lambda p: p.code != "payfip" or p == regie_provider
+            )
         return {
             "amount": amount,
             "currency": currency,

@@ -187,7 +187,8 @@ class CollectivitePayment(models.Model):
     def _in_progress(self):
         """Payments that may still be paid by the citizen on the provider's page."""
         limit = fields.Datetime.subtract(fields.Datetime.now(), minutes=IN_PROGRESS_MINUTES)
-        return self.filtered(
+        # sudo: only the state of these payments' own transactions is read
+        return self.sudo().filtered(
             lambda p: (
                 p.state == "initialised"
                 and p.transaction_id.state in ("draft", "pending")

@@ -47,9 +47,7 @@ class CollectiviteRequest(models.Model):
     @api.depends("teleservice_id", "household_id", "value_ids", "payment_state")
     def _compute_payment_amount(self):
         for request in self:
-            request.payment_amount = (
-                request._payment_amount() if request.teleservice_id.fee_type != "none" else 0.0
-            )
+            request.payment_amount = request._payment_amount()
 
     # ------------------------------------------------------------- the amount
     def _payment_amount(self):
@@ -58,7 +56,7 @@ class CollectiviteRequest(models.Model):
         self.ensure_one()
         teleservice = self.teleservice_id.sudo()  # sudo: the fee is public, the grid too
         fee_type = teleservice.fee_type
-        if fee_type == "none":
+        if not teleservice or fee_type == "none":
             return 0.0
         count = 1
         if teleservice.fee_field_id:

@@ -113,6 +113,21 @@ class TestPayFiPHttp(JsonRpcMixin, HttpCase, PayFiPCommon):
         self.assertEqual(self.request_fee.payment_ids.state, "validated")
         self.assertEqual(self.request_fee.payment_state, "paid")
 
+    def test_payment_in_progress_page(self):
+        self.authenticate("ts_citizen", "ts_citizen")
+        self._transaction()
+        page = self._page()
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("o_payment_form", page.text)
+        self.assertIn("en cours", page.text)
+        # The agent records nothing at the counter meanwhile.
+        self.authenticate("ts_write", "ts_write")
+        answer = self.call_kw(
+            "collectivite.request", "action_record_counter_payment", [self.request_fee.ids]
+        )
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.UserError")
+        self.assertEqual(len(self.request_fee.payment_ids), 1)
+
     def test_other_household_refused(self):
         other = new_test_user(
             self.env, login="ts_other", groups="base.group_portal", email="other@example.org"
