@@ -169,8 +169,7 @@ class CollectivitePayment(models.Model):
             )
         )
         request.invalidate_recordset(["payment_state"])
-        request._check_payable(means)
-        amount = request._payment_amount()
+        amount = request._check_payable(means)
         return self.create(
             {
                 "request_id": request.id,

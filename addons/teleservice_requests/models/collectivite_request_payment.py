@@ -96,7 +96,8 @@ class CollectiviteRequest(models.Model):
         return to_pay
 
     def _check_payable(self, means="internet"):
-        """Refuse (French message) a new payment of this request."""
+        """Refuse (French message) a new payment of this request; else the
+        amount due."""
         self.ensure_one()
         if self.payment_state == "paid" or "validated" in self.payment_ids.mapped("state"):
             raise UserError(self.env._("Request %(request)s is already paid.", request=self.name))
@@ -124,10 +125,12 @@ class CollectiviteRequest(models.Model):
                 self.company_id.collectivite_payment_message
                 or self.env._("Online payment is not available.")
             )
-        if self._payment_amount() <= 0:
+        amount = self._payment_amount()
+        if amount <= 0:
             raise UserError(
                 self.env._("Request %(request)s has nothing to pay.", request=self.name)
             )
+        return amount
 
     def _payment_validated(self, payments):
         """A payment of these requests was validated: they are paid, and their
