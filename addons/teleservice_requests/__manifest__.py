@@ -8,6 +8,7 @@
     "author": "collectivite-odoo",
     "license": "AGPL-3",
     "depends": ["collectivite_base", "household_accounts", "ldap_provisioning"],
+    "depends": ["collectivite_base", "household_accounts", "payment", "payment_demo"],
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
@@ -36,11 +37,24 @@
         "security/collectivite_request_statistic_security.xml",
         "views/collectivite_request_statistic_views.xml",
         "views/collectivite_request_statistic_menus.xml",
+        "data/payfip_templates.xml",
+        "data/payment_provider_data.xml",
+        "data/ir_cron_payfip.xml",
+        "data/ir_sequence_payment.xml",
+        "security/payment_security.xml",
+        "views/collectivite_regie_views.xml",
+        "views/collectivite_payment_views.xml",
+        "views/collectivite_teleservice_fee_views.xml",
+        "views/collectivite_request_payment_views.xml",
+        "views/payment_provider_views.xml",
+        "views/res_config_settings_payment_views.xml",
+        "views/portal_payment_templates.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
         "demo/teleservice_portal_demo.xml",
+        "demo/payment_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -53,5 +67,6 @@
             "teleservice_requests/static/src/js/teleservice_form.js",
         ],
     },
+    "external_dependencies": {"python": ["eopayment"]},
     "installable": True,
 }

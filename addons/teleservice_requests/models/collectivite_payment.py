@@ -1,0 +1,196 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+from odoo.addons.collectivite_base.models.collectivite_state_mixin import Move
+
+_logger = logging.getLogger(__name__)
+
+# The state follows the provider's transaction: only the server moves it.
+SETTLE = Move(by_write=False)
+VALIDATE = Move(by_write=False, effects="_on_validated")
+# A transaction state, once changed, gives the payment's.
+TX_STATES = {"done": "validated", "cancel": "cancelled", "error": "refused"}
+# A PayFiP idOp lives 15 minutes: a payment started more recently may still be paid.
+IN_PROGRESS_MINUTES = 20
+
+
+class CollectivitePayment(models.Model):
+    """A payment of a request's fee to a régie: online (a provider's
+    transaction), at a borne or at the counter. Its state follows the
+    transaction: initialised, then validated, refused or cancelled."""
+
+    _name = "collectivite.payment"
+    _description = "Payment"
+    _inherit = ["collectivite.state.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        "Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    request_id = fields.Many2one(
+        "collectivite.request", required=True, index=True, readonly=True, ondelete="restrict"
+    )
+    teleservice_id = fields.Many2one(related="request_id.teleservice_id", store=True, index=True)
+    household_id = fields.Many2one("collectivite.household", index=True, readonly=True)
+    household_name = fields.Char(
+        related="household_id.name", string="Account number", store=True, index=True
+    )
+    partner_id = fields.Many2one("res.partner", "Payer", index=True, readonly=True)
+    partner_name = fields.Char(
+        related="partner_id.name", string="Payer name", store=True, index=True
+    )
+    regie_id = fields.Many2one(
+        "collectivite.regie", "Régie", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="regie_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    amount = fields.Monetary(required=True, readonly=True)
+    means = fields.Selection(
+        [("internet", "Internet"), ("borne", "Borne"), ("guichet", "Counter")],
+        required=True,
+        default="internet",
+        readonly=True,
+        index=True,
+    )
+    state = fields.Selection(
+        [
+            ("initialised", "Initialised"),
+            ("validated", "Validated payment"),
+            ("refused", "Refused payment"),
+            ("cancelled", "Cancelled payment"),
+        ],
+        required=True,
+        default="initialised",
+        readonly=True,
+        index=True,
+        copy=False,
+    )
+    transaction_id = fields.Many2one("payment.transaction", readonly=True, index="btree_not_null")
+    provider_id = fields.Many2one(related="transaction_id.provider_id", string="Provider")
+    numauto = fields.Char("Authorisation number", readonly=True, copy=False)
+    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    date_payment = fields.Datetime("Paid on", readonly=True, copy=False)
+    agent_id = fields.Many2one("res.users", "Recorded by", readonly=True)
+
+    _state_moves = {
+        "state": {
+            ("initialised", "validated"): VALIDATE,
+            ("initialised", "refused"): SETTLE,
+            ("initialised", "cancelled"): SETTLE,
+            # A late answer of the provider wins over an earlier refusal.
+            ("refused", "validated"): VALIDATE,
+            ("cancelled", "validated"): VALIDATE,
+        },
+    }
+
+    def init(self):
+        super().init()
+        cr, table = self.env.cr, self._table
+        for name, columns in (
+            ("regie_date_state", ["regie_id", "date", "state"]),
+            ("state_date", ["state", "date", "id"]),
+            ("request_state", ["request_id", "state"]),
+        ):
+            create_index(cr, f"{table}_{name}_idx", table, columns)
+        # Payers searched by a part of their name (the btree index sorts them).
+        if self.pool.has_trigram:
+            create_index(
+                cr,
+                f"{table}_partner_name_trgm_idx",
+                table,
+                ["partner_name gin_trgm_ops"],
+                method="gin",
+            )
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ALTER COLUMN partner_name SET STATISTICS 1000",
+                SQL.identifier(table),
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("collectivite.payment") or "/"
+        return super().create(vals_list)
+
+    @api.depends("name", "amount")
+    def _compute_display_name(self):
+        for payment in self:
+            payment.display_name = payment.name
+
+    # --------------------------------------------------------------- settling
+    def _settle_from_transactions(self):
+        """Give each payment the state of its transaction (once it is final)."""
+        for payment in self:
+            tx = payment.transaction_id
+            target = TX_STATES.get(tx.state)
+            if not target or target == payment.state:
+                continue
+            if (payment.state, target) not in self._state_moves["state"]:
+                _logger.warning(
+                    "payment %s: transaction %s went %s, the payment stays %s",
+                    payment.name,
+                    tx.reference,
+                    tx.state,
+                    payment.state,
+                )
+                continue
+            values = {}
+            if target == "validated":
+                values = {
+                    "numauto": tx.payfip_numauto or tx.provider_reference,
+                    "date_payment": tx.payfip_date_paid or fields.Datetime.now(),
+                }
+            payment._move(target, values)
+
+    def _on_validated(self):
+        self.request_id._payment_validated(self)
+
+    # ------------------------------------------------------------- creation
+    @api.model
+    def _start(self, request, means="internet", partner=None):
+        """A new payment of ``request``'s fee, its amount computed here.
+
+        Refused (French message, nothing stored) when the request is not
+        awaiting payment, is already paid or has a payment in progress."""
+        request.ensure_one()
+        # One payment at a time per request, even from two tabs at once.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = %s FOR UPDATE",
+                SQL.identifier(request._table),
+                request.id,
+            )
+        )
+        request.invalidate_recordset(["payment_state"])
+        amount = request._check_payable(means)
+        return self.create(
+            {
+                "request_id": request.id,
+                "household_id": request.household_id.id,
+                "partner_id": (partner or request.requester_id).id,
+                "regie_id": request.teleservice_id.regie_id.id,
+                "currency_id": request.teleservice_id.fee_currency_id.id,
+                "amount": amount,
+                "means": means,
+                "agent_id": self.env.uid if means != "internet" else False,
+            }
+        )
+
+    def _in_progress(self):
+        """Payments that may still be paid by the citizen on the provider's page."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), minutes=IN_PROGRESS_MINUTES)
+        # sudo: only the state of these payments' own transactions is read
+        return self.sudo().filtered(
+            lambda p: (
+                p.state == "initialised"
+                and p.transaction_id.state in ("draft", "pending")
+                and p.create_date >= limit
+            )
+        )
