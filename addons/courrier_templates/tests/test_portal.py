@@ -19,7 +19,9 @@ class TestCourrierPortal(HttpCase, CourrierCommon):
             name="Karim Testeur",
             email="karim.testeur@example.org",
         )
-        cls.citizen2.partner_id.write({"household_role": "responsible"})
+        cls.citizen2.partner_id.write(
+            {"household_role": "responsible", "firstname": "Karim", "lastname": "Testeur"}
+        )
         cls.household2 = env["collectivite.household"].create(
             {
                 "street": "avenue de Paris",
