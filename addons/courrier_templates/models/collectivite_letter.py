@@ -253,9 +253,10 @@ class CollectiviteLetter(models.Model):
         message_vals = []
         posted = self - sms_letters
         for letter in posted:
-            header = Markup("<p><strong>%s</strong> %s</p>") % (
+            # the means and the template, then the letter itself
+            header = Markup("<p><strong>%s</strong>%s</p>") % (
                 means_labels[letter.means],
-                letter.title or "",
+                Markup(" (%s)") % letter.template_id.name if letter.template_id else "",
             )
             if letter.means == "phone":
                 body = header + Markup("<p>%s</p>") % letter.content

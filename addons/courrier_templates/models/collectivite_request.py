@@ -94,7 +94,7 @@ class CollectiviteRequest(models.Model):
     )
     def _compute_letter_variables(self):
         env = self.env
-        today = format_date(env, fields.Date.context_today(self), date_format="long")
+        today = self._letter_long_date()
         observation = env.context.get(OBSERVATION_KEY) or False
         natures = {
             "acceptance": env._("of acceptance"),
@@ -113,7 +113,7 @@ class CollectiviteRequest(models.Model):
             logins = {user.partner_id.id: user.login for user in users}
 
         def long_date(value):
-            return format_date(env, value, date_format="long") if value else False
+            return self._letter_long_date(value) if value else False
 
         for request in self:
             household = request.household_id
@@ -156,7 +156,11 @@ class CollectiviteRequest(models.Model):
         """A date as a French letter writes it ("1 décembre 2026"); today by default."""
         if not value:
             value = fields.Date.context_today(self)
-        return format_date(self.env, value, date_format="long")
+        text = format_date(self.env, value, date_format="long")
+        # French writes the first day of a month "1er".
+        if text.startswith("1 ") and (self.env.lang or "").startswith("fr"):
+            text = "1er " + text[2:]
+        return text
 
     # ------------------------------------------------------------ placeholders
     @api.model

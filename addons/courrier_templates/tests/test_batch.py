@@ -75,6 +75,31 @@ class TestMassSending(CourrierCommon):
             self.assertEqual(letter.attachment_id.res_id, letter.request_id.id)
             self.assertEqual(letter.author_id, self.user_write)
 
+    def test_letters_of_several_pages_split_by_their_markers(self):
+        long_template = self.env["collectivite.letter.template"].create(
+            {
+                "name": "Long (test)",
+                "title": "Long {{ object.name }}",
+                "body_html": "<div>%s</div>"
+                % "".join(f'<p>Paragraphe {i} de <t t-out="object.name"/>.</p>' for i in range(90)),
+            }
+        )
+        requests = self.requests[:3]
+        letters = (
+            self.env["collectivite.letter"]
+            .with_user(self.user_write)
+            ._send(requests.with_user(self.user_write), "mail", template=long_template)
+        )
+        self.assertEqual(letters.request_id, requests)
+        for letter in letters:
+            raw = letter.attachment_id.raw
+            self.assertGreater(pdf_pages(raw), 1)
+            text = pdf_text(raw)
+            self.assertIn(f"Paragraphe 0 de {letter.request_id.name}.", text)
+            self.assertIn(f"Paragraphe 89 de {letter.request_id.name}.", text)
+            for other in requests - letter.request_id:
+                self.assertNotIn(f"de {other.name}.", text)
+
     def test_rerun_never_sends_twice(self):
         batch = self._batch()
         batch.action_start()
