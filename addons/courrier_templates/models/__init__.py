@@ -3,4 +3,5 @@ from . import (
     collectivite_letter_batch,
     collectivite_letter_template,
     collectivite_request,
+    ir_actions_report,
 )

@@ -66,11 +66,6 @@ class CourrierCommon(TeleserviceCommon):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        # wkhtmltopdf would fetch the report styles from the test server, which serves
-        # one request at a time in HttpCase's test mode: a PDF rendered inside a request
-        # would wait for itself. The styles are left out (refused at once); the text is
-        # what the tests read.
-        env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         cls.teleservice.write({"legal_regime": "rejection", "legal_delay_months": 2})
         cls.household.write(
             {

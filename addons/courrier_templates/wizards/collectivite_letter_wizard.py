@@ -102,6 +102,7 @@ class CollectiviteLetterWizard(models.TransientModel):
                 "type": "ir.actions.act_url",
                 "url": "/web/content/%s?download=true" % letter.attachment_id.id,
                 "target": "new",
+                "close": True,
             }
         return {"type": "ir.actions.act_window_close"}
 
