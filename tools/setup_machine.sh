@@ -25,8 +25,8 @@ if ! differing=$($PYTHON tools/lock_status.py); then
 fi
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 
-# Debian packages: PDF rendering, browser tours, LDAP tests.
-packages=(wkhtmltopdf chromium slapd ldap-utils postgresql-15 fonts-dejavu-core)
+# Debian packages: PDF rendering (and pdftotext for the letter tests), browser tours, LDAP tests.
+packages=(wkhtmltopdf poppler-utils chromium slapd ldap-utils postgresql-15 fonts-dejavu-core)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

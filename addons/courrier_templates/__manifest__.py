@@ -1,0 +1,32 @@
+{
+    "name": "Collectivité – courriers types",
+    "summary": "Letter templates with variables, letters on the collectivité's letterhead, "
+    "contacting the citizen from a request and mass sending",
+    "version": "18.0.1.0.0",
+    "category": "Collectivité",
+    "website": "https://example.org/collectivite-odoo",
+    "author": "collectivite-odoo",
+    "license": "AGPL-3",
+    "depends": ["teleservice_requests", "portal", "sms", "web"],
+    "data": [
+        "security/courrier_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_message_subtype.xml",
+        "data/ir_cron.xml",
+        "report/report_paperformat.xml",
+        "report/ir_actions_report.xml",
+        "report/letter_report.xml",
+        "data/collectivite_letter_template_data.xml",
+        "views/collectivite_letter_template_views.xml",
+        "views/collectivite_letter_views.xml",
+        "views/collectivite_letter_batch_views.xml",
+        "wizards/collectivite_letter_wizard_views.xml",
+        "views/collectivite_request_views.xml",
+        "views/portal_templates.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/courrier_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,8 @@
+from . import (
+    test_batch,
+    test_http,
+    test_pdf,
+    test_portal,
+    test_template,
+    test_wizard,
+)

@@ -1,0 +1,1 @@
+from . import collectivite_letter_wizard
