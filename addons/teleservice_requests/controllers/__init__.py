@@ -1,2 +1,8 @@
-from . import portal_anonymous, portal_catalogue, portal_form, portal_justificatifs
-from . import payfip, portal_payment
+from . import (
+    payfip,
+    portal_anonymous,
+    portal_catalogue,
+    portal_form,
+    portal_justificatifs,
+    portal_payment,
+)
