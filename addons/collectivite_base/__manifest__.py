@@ -15,6 +15,7 @@
         "data/ir_cron.xml",
         "views/resource_calendar_views.xml",
         "views/res_company_views.xml",
+        "views/web_layout_templates.xml",
     ],
     "demo": [
         "demo/collectivite_demo.xml",

@@ -28,6 +28,7 @@
         "views/resource_calendar_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_sla_menus.xml",
+        "views/helpdesk_accessibility_templates.xml",
     ],
     "demo": ["demo/helpdesk_sla_demo.xml"],
     "installable": True,

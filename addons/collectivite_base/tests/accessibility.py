@@ -122,14 +122,15 @@ class AccessibilityMixin:
 
     def assertAccessible(self, *urls, login=None, password=None, context=None, options=None):
         """Fail when a page has an axe-core violation of impact serious or critical, or
-        when a page redirects elsewhere (e.g. to the login page: the page was not checked)."""
+        when a page of the server redirects elsewhere (e.g. to the login page: the page
+        was not checked). A URL may be absolute (``data:text/html,...``)."""
         results = self.axe_results(
             urls, login=login, password=password, context=context, options=options
         )
         reports = []
         for url, result in results.items():
-            expected = werkzeug.urls.url_parse(url).path
-            if werkzeug.urls.url_parse(result["url"]).path != expected:
+            parsed = werkzeug.urls.url_parse(url)
+            if not parsed.scheme and werkzeug.urls.url_parse(result["url"]).path != parsed.path:
                 reports.append(f"{url}: redirected to {result['url']}, not checked")
                 continue
             blocking = [v for v in result["violations"] if v["impact"] in self.axe_impacts]
