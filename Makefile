@@ -58,8 +58,8 @@ test: check-odoo deps
 	@dropdb --if-exists $(DB_TEST)
 	@echo "Installing $(ADDONS) on a fresh $(DB_TEST)..."
 	@$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_TEST) -i $(ADDONS) --load-language=fr_FR --stop-after-init --log-level=warn
-	@sed 's/^http_port = .*/http_port = $(TEST_HTTP_PORT)/' odoo.conf > /tmp/collectivite-test-odoo.conf
-	$(PYTHON) -m pytest -p no:cacheprovider --odoo-config=/tmp/collectivite-test-odoo.conf \
+	@sed 's/^http_port = .*/http_port = $(TEST_HTTP_PORT)/' odoo.conf > /tmp/$(DB_TEST)-odoo.conf
+	$(PYTHON) -m pytest -p no:cacheprovider --odoo-config=/tmp/$(DB_TEST)-odoo.conf \
 		--odoo-database=$(DB_TEST) --odoo-addons-path=$(ADDONS_PATH) --odoo-http \
 		addons/*/tests tests
 
@@ -67,9 +67,9 @@ guest: check-odoo deps
 	@dropdb --if-exists $(DB_GUEST)
 	@echo "Installing $(GUEST_INSTALL) on a fresh $(DB_GUEST)..."
 	@$(ODOO) -c odoo.conf --addons-path=$(ADDONS_PATH) -d $(DB_GUEST) -i $(GUEST_INSTALL) --stop-after-init --log-level=warn
-	@sed 's/^http_port = .*/http_port = $(GUEST_HTTP_PORT)/' odoo.conf > /tmp/collectivite-guest-odoo.conf
+	@sed 's/^http_port = .*/http_port = $(GUEST_HTTP_PORT)/' odoo.conf > /tmp/$(DB_GUEST)-odoo.conf
 	PYTHONPATH=tools$${PYTHONPATH:+:$$PYTHONPATH} $(PYTHON) -m pytest -p no:cacheprovider -p odoo_test_selection \
-		--odoo-config=/tmp/collectivite-guest-odoo.conf --odoo-database=$(DB_GUEST) \
+		--odoo-config=/tmp/$(DB_GUEST)-odoo.conf --odoo-database=$(DB_GUEST) \
 		--odoo-addons-path=$(ADDONS_PATH) --odoo-http --odoo-test-tags='$(GUEST_TAGS)' \
 		--odoo-known-failures=tests/guest_known_failures.txt \
 		$$($(PYTHON) tools/odoo_paths.py --tests $(GUEST_MODULES))

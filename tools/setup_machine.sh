@@ -40,6 +40,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The system slapd is not used: tests start their own on a loopback port.
 
+# axe-core for the portal accessibility tests (collectivite_base/tests/accessibility.py), at the
+# version of tools/accessibility/package-lock.json (npm ci; quick when already there).
+if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Debian package: npm"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+fi
+axe_version() {
+    $PYTHON -c 'import json, sys; data = json.load(open(sys.argv[1])); print(data.get("packages", {}).get("node_modules/axe-core", data).get("version", ""))' "$1" 2>/dev/null || true
+}
+if [ "$(axe_version tools/accessibility/node_modules/axe-core/package.json)" != \
+        "$(axe_version tools/accessibility/package-lock.json)" ]; then
+    npm ci --prefix tools/accessibility --no-audit --no-fund --loglevel=error
+fi
+
 # PostgreSQL 15, with a superuser role for the current user.
 if ! pg_lsclusters -h 2>/dev/null | grep -q "^15 *main.*online"; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

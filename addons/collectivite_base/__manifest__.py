@@ -19,6 +19,7 @@
         "security/collectivite_job_security.xml",
         "data/collectivite_job_data.xml",
         "views/collectivite_job_views.xml",
+        "views/web_layout_templates.xml",
     ],
     "demo": [
         "demo/collectivite_demo.xml",

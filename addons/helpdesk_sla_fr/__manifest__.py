@@ -29,6 +29,7 @@
         "views/helpdesk_ticket_templates.xml",
         "views/helpdesk_sla_menus.xml",
         "views/helpdesk_desk_templates.xml",
+        "views/helpdesk_accessibility_templates.xml",
     ],
     "demo": ["demo/helpdesk_sla_demo.xml"],
     "installable": True,

@@ -20,6 +20,7 @@
         "views/household_menus.xml",
         "views/portal_templates.xml",
         "views/signup_templates.xml",
+        "views/portal_accessibility_templates.xml",
     ],
     "demo": [
         "demo/household_demo.xml",

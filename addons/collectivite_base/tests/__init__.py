@@ -1,4 +1,5 @@
 from . import (
+    test_accessibility_mixin,
     test_demo_identity,
     test_french_holidays,
     test_job_http,

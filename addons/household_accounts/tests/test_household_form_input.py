@@ -7,53 +7,18 @@ instead of a text, a very long text) gives a French message with the input
 kept, never an HTTP 500, and stores nothing.
 """
 
-import datetime
-import string
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.collectivite_base.tests.forms import HYPOTHESIS, WRONG_VALUES
+from odoo.addons.collectivite_base.tests.forms import with_generated as _posted
+
 from .common import HouseholdCaseMixin, read_form
 
 SENT = "Vérifiez votre messagerie"
-HYPOTHESIS = settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,  # the same examples on every machine
-    database=None,  # no example database left in the working directory
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-# Values a form should refuse or take, whatever field they are posted in.
-PRINTABLE = st.text(alphabet=string.ascii_letters + string.digits + " -'éèàçÉ", max_size=30)
-WRONG_VALUES = st.one_of(
-    PRINTABLE,
-    st.just("²"),
-    st.just("٣"),
-    st.sampled_from(["0", "-1", "99999999999999999999", "1.5", "abc", "responsible", "x@"]),
-    st.builds(lambda a, b: f"{a}\x00{b}", PRINTABLE, PRINTABLE),
-    st.builds(lambda a: f"{a}\x0b", PRINTABLE),
-    st.text(min_size=201, max_size=400, alphabet="ab"),
-    st.text(max_size=20),
-    st.dates(min_value=datetime.date(1, 1, 1)).map(
-        lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
-    ),
-    st.dates(min_value=datetime.date(1, 1, 1)).map(lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}"),
-    st.sampled_from(["2020-02-30", "20000-01-01", "01/02/1990", "1990-1-2"]),
-)
-
-
-def _posted(form, generated, file_field):
-    """The form's values with the generated ones, one field sent as a file if asked."""
-    data = dict(form, **generated)
-    files = None
-    if file_field:
-        files = {file_field: ("piece.txt", b"\x00\x01 binary", "application/octet-stream")}
-        data.pop(file_field, None)
-    return data, files
 
 
 @tagged("post_install", "-at_install")
