@@ -415,16 +415,21 @@ class CollectiviteRequestDemo(models.AbstractModel):
 
     # ------------------------------------------------------------------ answers
     @api.model
-    def _school_name(self, level):
+    def _school(self, level, company=None):
+        """The school of the referential for a level (of ``company`` when given)."""
         name = SCHOOL_OF_LEVEL.get(level, "École élémentaire Jules Ferry")
-        School = self.env.get("collectivite.school")
-        if School is not None:
-            school = School.search([("name", "=", name)], limit=1) or School.search(
-                [("name", "ilike", "école")], limit=1
-            )
-            if school:
-                return school.name
-        return name
+        School = self.env["collectivite.school"]
+        domain = [("place_type", "=", "school")]
+        domain += [("company_id", "=", company.id)] if company else []
+        return School.search(domain + [("name", "=", name)], limit=1) or School.search(
+            domain + [("name", "ilike", "école")], limit=1
+        )
+
+    @api.model
+    def _school_name(self, level):
+        return self._school(level).name or SCHOOL_OF_LEVEL.get(
+            level, "École élémentaire Jules Ferry"
+        )
 
     @api.model
     def _level(self, child, today):
@@ -466,6 +471,7 @@ class CollectiviteRequestDemo(models.AbstractModel):
             elif code == "restauration_scolaire":
                 raw = {
                     "enfant": person.id,
+                    "ecole": self._school(self._level(person, today), request.company_id).id,
                     "regime": ["sans_porc"] if variant % 4 == 1 else ["standard"],
                     "jours": "4" if variant % 2 else "2",
                     "date_debut": self._start_date(today),
