@@ -1,1 +1,1 @@
-from . import demo, models, tools
+from . import controllers, demo, models, tools, wizards

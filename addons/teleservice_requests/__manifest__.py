@@ -28,10 +28,18 @@
         "views/collectivite_household_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "security/collectivite_legal_page_security.xml",
+        "data/mail_template_citizen.xml",
+        "wizards/collectivite_request_refusal_wizard_views.xml",
+        "views/collectivite_request_portal_views.xml",
+        "views/collectivite_legal_page_views.xml",
+        "views/portal_request_templates.xml",
+        "views/portal_legal_templates.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
+        "demo/portal_follow_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,1 @@
-from . import demo_requests
+from . import demo_requests, portal_follow_demo

@@ -60,7 +60,7 @@ class CollectiviteRequestDemo(models.AbstractModel):
                 "action_rectify",
             ],
             "validated": ["action_submit", "action_start", "action_mark_complete", "validate"],
-            "refused": ["action_submit", "action_start", "action_mark_complete", "action_refuse"],
+            "refused": ["action_submit", "action_start", "action_mark_complete", "refuse"],
             "cancelled": ["action_submit", "action_cancel"],
             "notified": [
                 "action_submit",
@@ -125,7 +125,16 @@ class CollectiviteRequestDemo(models.AbstractModel):
             request.justificatif_ids = justificatifs
             as_agent = request.with_user(agent)
             for step in path:
-                if step == "validate":
+                if step == "refuse":
+                    # A refusal always states its reasons.
+                    as_agent._move(
+                        "refused",
+                        {
+                            "refusal_reason": "Les pièces fournies ne permettent pas "
+                            "d’instruire la demande."
+                        },
+                    )
+                elif step == "validate":
                     justificatifs.with_user(agent).action_validate()
                     as_agent.action_validate_data()
                     as_agent.action_validate()

@@ -26,4 +26,9 @@ from . import (
     ir_attachment,
     res_config_settings,
     res_users,
+    collectivite_request_portal,
+    collectivite_request_acknowledgement,
+    collectivite_request_refusal,
+    collectivite_teleservice_help,
+    collectivite_legal_page,
 )

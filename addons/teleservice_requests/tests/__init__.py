@@ -5,6 +5,8 @@ from . import (
     test_integrity,
     test_justificatif,
     test_outside,
+    test_portal_follow,
+    test_portal_tour,
     test_quality_of_service,
     test_report,
     test_request_workflow,
