@@ -150,14 +150,6 @@ def _citizen(env):
     Users = env["res.users"].with_context(no_reset_password=True)
     citizen = Users.search([("login", "=", CITIZEN_LOGIN)])
     if not citizen:
-        household = env["collectivite.household"].create(
-            {
-                "street": "rue du Banc d’essai",
-                "street_number": "1",
-                "zip": "95300",
-                "city": "Pontoise",
-            }
-        )
         citizen = Users.create(
             {
                 "login": CITIZEN_LOGIN,
@@ -170,7 +162,18 @@ def _citizen(env):
                 "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
             }
         )
-        citizen.partner_id.write({"household_id": household.id, "household_role": "responsible"})
+        citizen.partner_id.write(
+            {"firstname": "Usager", "lastname": "Banc", "household_role": "responsible"}
+        )
+        env["collectivite.household"].create(
+            {
+                "street": "rue du Banc d’essai",
+                "street_number": "1",
+                "zip": "95300",
+                "city": "Pontoise",
+                "member_ids": [(4, citizen.partner_id.id)],
+            }
+        )
     household = citizen.partner_id.household_id
     env.cr.execute(
         """

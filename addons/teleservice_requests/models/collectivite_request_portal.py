@@ -123,8 +123,11 @@ class CollectiviteRequest(models.Model):
     @api.depends("state")
     @api.depends_context("lang")
     def _compute_portal_state_label(self):
+        labels = {}  # one translation per state, not per request
         for request in self:
-            request.portal_state_label = request._portal_state_label()
+            if request.state not in labels:
+                labels[request.state] = request._portal_state_label()
+            request.portal_state_label = labels[request.state]
 
     def _portal_state_label(self):
         self.ensure_one()
