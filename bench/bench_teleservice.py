@@ -1,5 +1,6 @@
 """Bench of teleservice_requests: the agent's dashboard, searches by number and
-by requester name, the quality-of-service cron and the statistics pivot.
+by requester name, the quality-of-service cron, the statistics pivot and the
+citizen's "Mes demandes" over HTTP (a household with 200 requests).
 
 Data are generated in SQL (``INSERT ... SELECT generate_series``, a commit per
 batch): at scale 1, 1,000,000 requests over 50 téléservices in 10 categories,
@@ -22,6 +23,9 @@ AGENT_CATEGORIES = 3
 BATCH = 100_000
 AGENT_LOGIN = "bench.teleservice.agent"
 MANAGER_LOGIN = "bench.teleservice.manager"
+CITIZEN_LOGIN = "bench.teleservice.citizen@example.org"
+CITIZEN_PASSWORD = "bench-citizen"  # noqa: S105 (a bench database's own user)
+CITIZEN_REQUESTS = 200
 PARTNER_REF = "bench-teleservice"
 FIRSTNAMES = (
     "Camille Léa Louis Jules Emma Hugo Chloé Lucas Manon Nathan Inès Karim Sofia Yanis "
@@ -140,6 +144,55 @@ def _partners(env, count):
     return cr.fetchone()[0]
 
 
+def _citizen(env):
+    """A portal citizen whose household has ``CITIZEN_REQUESTS`` of the
+    generated requests (the most recent ones), created once."""
+    Users = env["res.users"].with_context(no_reset_password=True)
+    citizen = Users.search([("login", "=", CITIZEN_LOGIN)])
+    if not citizen:
+        citizen = Users.create(
+            {
+                "login": CITIZEN_LOGIN,
+                "password": CITIZEN_PASSWORD,
+                "name": "Usager Banc",
+                "email": CITIZEN_LOGIN,
+                "lang": "fr_FR",
+                "company_id": env.company.id,
+                "company_ids": [(6, 0, env.company.ids)],
+                "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+            }
+        )
+        citizen.partner_id.write(
+            {"firstname": "Usager", "lastname": "Banc", "household_role": "responsible"}
+        )
+        env["collectivite.household"].create(
+            {
+                "street": "rue du Banc d’essai",
+                "street_number": "1",
+                "zip": "95300",
+                "city": "Pontoise",
+                "member_ids": [(4, citizen.partner_id.id)],
+            }
+        )
+    household = citizen.partner_id.household_id
+    env.cr.execute(
+        """
+        UPDATE collectivite_request SET household_id = %(household)s,
+               requester_id = %(partner)s, requester_name = %(name)s
+         WHERE id IN (SELECT id FROM collectivite_request WHERE name LIKE 'DEM-B-%%'
+                       ORDER BY id DESC LIMIT %(count)s)
+           AND household_id IS DISTINCT FROM %(household)s
+        """,
+        {
+            "household": household.id,
+            "partner": citizen.partner_id.id,
+            "name": citizen.partner_id.name,
+            "count": CITIZEN_REQUESTS,
+        },
+    )
+    return citizen
+
+
 def generate(bench):
     total = bench.size(TOTAL)
     with bench.env() as env:
@@ -213,6 +266,7 @@ def generate(bench):
             )
             env.cr.commit()
             print(f"   requests {stop + 1:,} / {total:,}", flush=True)
+        _citizen(env)
         env.cr.commit()
     # What autovacuum does on a live database: statistics and visibility map.
     with bench.registry.cursor() as cr:
@@ -352,3 +406,42 @@ def run(bench):
             target_ms=2000,
             note=f"{total:,} requests",
         )
+
+    # 5. The citizen's "Mes demandes" over HTTP: the list of a household with 200
+    # requests (first page, 80 rows), then one request's page.
+    with bench.env() as env:
+        citizen = env["res.users"].search([("login", "=", CITIZEN_LOGIN)])
+        mine = env["collectivite.request"].search_count(
+            [("household_id", "=", citizen.partner_id.household_id.id)]
+        )
+        env.cr.execute(
+            "SELECT id FROM collectivite_request WHERE household_id = %s ORDER BY id DESC LIMIT 1",
+            [citizen.partner_id.household_id.id],
+        )
+        request_id = env.cr.fetchone()[0]
+    get = bench.http_login(CITIZEN_LOGIN, CITIZEN_PASSWORD)
+
+    def my_requests():
+        if get("/my/demandes").count(b"o_request_row") != 80:
+            raise RuntimeError("The citizen's requests list did not show 80 rows.")
+
+    def my_request():
+        if b"o_request_history" not in get(f"/my/demandes/{request_id}"):
+            raise RuntimeError("The citizen's request page did not show.")
+
+    bench.measure(
+        "teleservice: citizen 'Mes demandes' list (HTTP)",
+        my_requests,
+        repeat=30,
+        target_ms=100,
+        warmup=3,
+        note=f"household with {mine} requests, first page of 80; {total:,} requests",
+    )
+    bench.measure(
+        "teleservice: citizen request page (HTTP)",
+        my_request,
+        repeat=30,
+        target_ms=100,
+        warmup=3,
+        note="history, documents, answer form",
+    )

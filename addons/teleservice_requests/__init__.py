@@ -1,1 +1,1 @@
-from . import controllers, demo, models, tools
+from . import controllers, demo, models, tools, wizards

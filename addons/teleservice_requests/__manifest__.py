@@ -49,12 +49,20 @@
         "views/payment_provider_views.xml",
         "views/res_config_settings_payment_views.xml",
         "views/portal_payment_templates.xml",
+        "security/collectivite_legal_page_security.xml",
+        "data/mail_template_citizen.xml",
+        "wizards/collectivite_request_refusal_wizard_views.xml",
+        "views/collectivite_request_portal_views.xml",
+        "views/collectivite_legal_page_views.xml",
+        "views/portal_request_templates.xml",
+        "views/portal_legal_templates.xml",
     ],
     "demo": [
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
         "demo/teleservice_portal_demo.xml",
         "demo/payment_demo.xml",
+        "demo/portal_follow_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -6,3 +6,8 @@ from . import (
     portal_justificatifs,
     portal_payment,
 )
+
+# isort: skip_file
+# (One import per line: each concern of the portal appends its own.)
+from . import portal_requests
+from . import portal_legal

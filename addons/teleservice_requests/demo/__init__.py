@@ -1,1 +1,1 @@
-from . import demo_payments, demo_requests
+from . import demo_payments, demo_requests, portal_follow_demo

@@ -263,7 +263,7 @@ class CollectiviteRequestDemo(models.AbstractModel):
         for index, (state, teleservice, requester, subject, channel) in enumerate(CURRENT):
             request = self._new_request(teleservice, requester, subject, channel, index)
             if state == "refused":
-                request.comment = REFUSAL_REASON
+                request.refusal_reason = REFUSAL_REASON
             elif state in ("incomplete", "rectified"):
                 request.comment = INCOMPLETE_NOTE
             justificatifs = self._justificatifs(request)
@@ -321,7 +321,7 @@ class CollectiviteRequestDemo(models.AbstractModel):
                         "action_close",
                     ]
                 if refused:
-                    request.comment = REFUSAL_REASON
+                    request.refusal_reason = REFUSAL_REASON
                 self._walk(request, path, agent, justificatifs)
                 delay = request.teleservice_id.qos_delay_days or 10
                 # Most are handled in time, some late (holidays, missing documents).

@@ -50,4 +50,9 @@ from . import (
     payment_transaction,
     res_company_payment,
     res_config_settings_payment,
+    collectivite_request_portal,
+    collectivite_request_acknowledgement,
+    collectivite_request_refusal,
+    collectivite_teleservice_help,
+    collectivite_legal_page,
 )

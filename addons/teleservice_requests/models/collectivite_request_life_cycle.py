@@ -9,9 +9,20 @@ AGENT_GROUP = "collectivite_base.collectivite_group_agent"
 # instruct) and of its data.
 INSTRUCT = Move(group=AGENT_GROUP, values="_agent_values")
 VALIDATE = Move(group=AGENT_GROUP, guard="_validation_blockers", values="_validation_values")
-RECTIFY = Move(group=AGENT_GROUP, values="_agent_values", effects="_on_rectified")
+# Agents or the citizen of the request's household (guard in
+# ``collectivite_request_portal.py``) rectify an incomplete request.
+RECTIFY = Move(
+    guard="_rectification_blockers", values="_rectification_values", effects="_on_rectified"
+)
+# A refusal always carries its reasons (``collectivite_request_refusal.py``).
+REFUSE = Move(group=AGENT_GROUP, guard="_refusal_blockers", values="_agent_values")
 CLOSE = Move(group=AGENT_GROUP, values="_closing_values", effects="_on_closed")
-SUBMIT = Move(guard="_submission_blockers", values="_submission_values", effects="_on_submitted")
+# The accusé de réception follows every submission (``collectivite_request_acknowledgement.py``).
+SUBMIT = Move(
+    guard="_submission_blockers",
+    values="_submission_values",
+    effects=("_on_submitted", "_send_acknowledgement"),
+)
 CHECK_DATA = Move(group=AGENT_GROUP, guard="_data_blockers", values="_agent_values")
 
 
@@ -32,13 +43,13 @@ class CollectiviteRequest(models.Model):
             ("in_progress", "incomplete"): INSTRUCT,
             ("in_progress", "cancelled"): INSTRUCT,
             ("complete", "validated"): VALIDATE,
-            ("complete", "refused"): INSTRUCT,
+            ("complete", "refused"): REFUSE,
             ("complete", "cancelled"): INSTRUCT,
             ("incomplete", "rectified"): RECTIFY,
-            ("incomplete", "refused"): INSTRUCT,
+            ("incomplete", "refused"): REFUSE,
             ("incomplete", "cancelled"): INSTRUCT,
             ("rectified", "validated"): VALIDATE,
-            ("rectified", "refused"): INSTRUCT,
+            ("rectified", "refused"): REFUSE,
             ("rectified", "cancelled"): INSTRUCT,
             ("rectified", "incomplete"): INSTRUCT,
             ("validated", "notified"): INSTRUCT,

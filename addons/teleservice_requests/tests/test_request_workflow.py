@@ -50,6 +50,8 @@ class TestRequestWorkflow(TeleserviceCommon):
         request = self._request(submit=False)
         justificatif = self._justificatif(request)
         justificatif.action_validate()
+        # A refusal states its reasons (written before the move).
+        request.refusal_reason = "Dossier hors délai (test)."
         return request
 
     def _walk(self, request, path):

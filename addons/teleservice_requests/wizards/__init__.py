@@ -1,0 +1,1 @@
+from . import collectivite_request_refusal_wizard
