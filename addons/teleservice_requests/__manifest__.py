@@ -7,8 +7,13 @@
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
     "license": "AGPL-3",
-    "depends": ["collectivite_base", "household_accounts", "ldap_provisioning"],
-    "depends": ["collectivite_base", "household_accounts", "payment", "payment_demo"],
+    "depends": [
+        "collectivite_base",
+        "household_accounts",
+        "ldap_provisioning",
+        "payment",
+        "payment_demo",
+    ],
     "data": [
         "security/teleservice_security.xml",
         "security/ir.model.access.csv",
