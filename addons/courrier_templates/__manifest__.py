@@ -23,6 +23,7 @@
         "wizards/collectivite_letter_wizard_views.xml",
         "views/collectivite_request_views.xml",
         "views/portal_templates.xml",
+        "views/portal_request_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

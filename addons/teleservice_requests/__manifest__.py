@@ -60,6 +60,7 @@
         "views/collectivite_request_portal_views.xml",
         "views/collectivite_legal_page_views.xml",
         "views/portal_request_templates.xml",
+        "views/portal_request_payment_templates.xml",
         "views/portal_legal_templates.xml",
     ],
     "demo": [

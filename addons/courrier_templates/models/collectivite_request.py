@@ -72,6 +72,15 @@ class CollectiviteRequest(models.Model):
     letter_address_line3 = fields.Char("Address line 3", compute="_compute_letter_variables")
     letter_missing_documents = fields.Char("Missing documents", compute="_compute_letter_variables")
 
+    def _portal_letters(self):
+        """The letters and e-mails about this request the current user may read
+        (for a citizen: their household's, by the portal record rule)."""
+        self.ensure_one()
+        Letter = self.env["collectivite.letter"]
+        if not Letter.has_access("read"):
+            return Letter
+        return Letter.search([("request_id", "=", self.id)], order="date desc, id desc")
+
     def _compute_letter_count(self):
         counts = dict(
             self.env["collectivite.letter"]._read_group(

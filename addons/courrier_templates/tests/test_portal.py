@@ -87,6 +87,21 @@ class TestCourrierPortal(HttpCase, CourrierCommon):
                 self.assertEqual(home.status_code, 200)
                 self.assertIn("/my/courriers", home.text)
 
+    def test_request_page_lists_its_letters(self):
+        for login, record, own, other in (
+            ("ts_citizen", self.request, self.letter1, self.letter2),
+            ("cr_citizen2", self.request2, self.letter2, self.letter1),
+        ):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                page = self.url_open(f"/my/demandes/{record.id}")
+                self.assertEqual(page.status_code, 200)
+                self.assertIn("o_request_letters", page.text)
+                self.assertIn(f'href="/my/courriers/{own.id}"', page.text)
+                self.assertNotIn(f'href="/my/courriers/{other.id}"', page.text)
+                self.assertNotIn(f'href="/my/courriers/{self.sms1.id}"', page.text)
+                self.assertNotIn("Note secrète", page.text)
+
     def test_anonymous_is_sent_to_login(self):
         response = self.url_open(f"/my/courriers/{self.letter1.id}/pdf", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))

@@ -206,6 +206,14 @@ class TestPayFiPHttp(JsonRpcMixin, HttpCase, PayFiPCommon):
         listing = self.url_open("/my/paiements")
         self.assertIn(f"/my/demandes/{self.request_fee.id}/paiement", listing.text)
 
+    def test_request_page_leads_to_payment(self):
+        self.authenticate("ts_citizen", "ts_citizen")
+        page = self.url_open(f"/my/demandes/{self.request_fee.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_request_payment", page.text)
+        self.assertIn(f'href="/my/demandes/{self.request_fee.id}/paiement"', page.text)
+        self.assertIn("6,00", page.text)
+
     def test_outside_calls_refused(self):
         self.authenticate("ts_citizen", "ts_citizen")
         created = self.call_kw(
