@@ -374,5 +374,9 @@ class CollectiviteRequest(models.Model):
 
     def _portal_full_url(self):
         self.ensure_one()
+        # sudo: whether the request was made without an account (its tracking code
+        # exists), to link the visitor to their private follow-up page
+        if self.sudo().tracking_code:
+            return self._portal_tracking_url()
         base = self.get_base_url()
         return f"{base}{self._portal_url()}"

@@ -46,14 +46,17 @@ class TestPortalAnonymous(PortalFormCase):
         self.assertEqual(draft.state, "pending")
         self.assertIn(draft.name, sent.text)
         self.assertIn(draft.tracking_code, sent.text)
-        mail = self.env["mail.mail"].search(
+        mails = self.env["mail.mail"].search(
             [("model", "=", "collectivite.request"), ("res_id", "=", draft.id)]
         )
-        self.assertTrue(mail)
-        self.assertIn(draft.tracking_code, mail.body_html)
-        self.assertIn(
-            f"/demarches/suivi/{draft.id}?access_token={draft.access_token}", mail.body_html
-        )
+        # The tracking e-mail and the acknowledgement: both lead to the private
+        # follow-up link, never to the account pages the visitor does not have.
+        self.assertEqual(len(mails), 2)
+        self.assertTrue(any(draft.tracking_code in mail.body_html for mail in mails))
+        link = f"/demarches/suivi/{draft.id}?access_token={draft.access_token}"
+        for mail in mails:
+            self.assertIn(link, mail.body_html)
+            self.assertNotIn("/my/demandes", mail.body_html)
         followed = self.url_open(f"/demarches/suivi/{draft.id}?access_token={draft.access_token}")
         self.assertEqual(followed.status_code, 200)
         self.assertIn(draft.name, followed.text)
