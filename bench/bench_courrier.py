@@ -12,6 +12,8 @@ own stylesheet: wkhtmltopdf fetches nothing.
 
 import time
 
+from common import bench_user  # noqa: E402
+
 NAME = "courrier"
 ADDONS = ("courrier_templates",)
 
@@ -37,17 +39,15 @@ def _setup(env):
             "legal_regime": "acceptance",
         }
     )
-    Users = env["res.users"].with_context(no_reset_password=True)
-    agent = Users.search([("login", "=", AGENT_LOGIN)], limit=1) or Users.create(
-        {
-            "name": "Agent Bench Courrier",
-            "login": AGENT_LOGIN,
-            "password": AGENT_LOGIN,
-            "email": "bench.courrier@example.org",
-            "lang": "fr_FR",
-            "tz": "Europe/Paris",
-            "groups_id": [(6, 0, [env.ref("collectivite_base.collectivite_group_agent").id])],
-        }
+    agent = bench_user(
+        env,
+        AGENT_LOGIN,
+        "collectivite_base.collectivite_group_agent",
+        name="Agent Bench Courrier",
+        password=AGENT_LOGIN,
+        email="bench.courrier@example.org",
+        lang="fr_FR",
+        tz="Europe/Paris",
     )
     Right = env["collectivite.category.right"]
     if not Right.search([("category_id", "=", category.id), ("user_id", "=", agent.id)]):

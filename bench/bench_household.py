@@ -11,6 +11,8 @@ tops the households up to the wanted size.
 
 import time
 
+from common import bench_user  # noqa: E402
+
 NAME = "household"
 ADDONS = ("household_accounts",)
 
@@ -60,19 +62,14 @@ STREETS = (
 
 
 def _users(env):
-    Users = env["res.users"].with_context(no_reset_password=True)
-    agent = Users.search([("login", "=", AGENT_LOGIN)])
-    if not agent:
-        agent = Users.create(
-            {
-                "name": "Agent foyers (bench)",
-                "login": AGENT_LOGIN,
-                "company_id": env.company.id,
-                "company_ids": [(6, 0, env.company.ids)],
-                "groups_id": [(6, 0, [env.ref("collectivite_base.collectivite_group_agent").id])],
-            }
-        )
-    return agent
+    return bench_user(
+        env,
+        AGENT_LOGIN,
+        "collectivite_base.collectivite_group_agent",
+        name="Agent foyers (bench)",
+        company_id=env.company.id,
+        company_ids=[(6, 0, env.company.ids)],
+    )
 
 
 def _citizen(env):

@@ -13,6 +13,8 @@ import importlib.util
 import os
 import time
 
+from common import bench_user  # noqa: E402
+
 NAME = "payment"
 ADDONS = ("teleservice_requests",)
 
@@ -66,16 +68,12 @@ def _setup(env):
                 "regie_id": regies[0].id,
             }
         )
-    Users = env["res.users"].with_context(no_reset_password=True)
-    manager = Users.search([("login", "=", MANAGER_LOGIN)])
-    if not manager:
-        manager = Users.create(
-            {
-                "name": "Régisseur (bench paiements)",
-                "login": MANAGER_LOGIN,
-                "groups_id": [(6, 0, [env.ref("collectivite_base.collectivite_group_manager").id])],
-            }
-        )
+    manager = bench_user(
+        env,
+        MANAGER_LOGIN,
+        "collectivite_base.collectivite_group_manager",
+        name="Régisseur (bench paiements)",
+    )
     return regies, teleservice, manager
 
 

@@ -24,6 +24,15 @@ def percentile(values, pct):
     return ordered[index]
 
 
+def bench_user(env, login, group, **values):
+    """The bench's user ``login`` (created once, in the group of xml id ``group``)."""
+    Users = env["res.users"].with_context(no_reset_password=True)
+    user = Users.search([("login", "=", login)], limit=1)
+    if not user:
+        user = Users.create(dict(values, login=login, groups_id=[(6, 0, [env.ref(group).id])]))
+    return user
+
+
 class Bench:
     """Context handed to each bench module's ``generate`` and ``run``."""
 
