@@ -25,7 +25,8 @@ from odoo.addons.collectivite_base.tests.forms import (
     wrong_inputs,
 )
 
-CITIZEN = "camille.martin@example.org"
+# The support desk is for the requesters of a service contract: the demo's référente.
+CITIZEN = "rose.dupuis@example.org"
 FEW = settings(HYPOTHESIS, max_examples=12)
 TICKET_FIELDS = ["subject", "description", "category", "team", "product", "impact", "is_blocking"]
 LIST_PARAMS = [
