@@ -39,12 +39,19 @@ class HelpdeskTicketDeskController(HelpdeskTicketSlaController):
 
 
 class CustomerPortalHelpdeskDesk(CustomerPortalHelpdeskSla):
+    def _prepare_portal_layout_values(self):
+        # For the templates of /my (the home's support desk entry); not a counter:
+        # /my/counters answers only the counters the page asks for.
+        values = super()._prepare_portal_layout_values()
+        # a visitor (public pages using the portal layout) has no support desk
+        values["sla_desk_access"] = not request.env.user._is_public() and desk_follower()
+        return values
+
     def _prepare_home_portal_values(self, counters):
         follower = desk_follower()
         if not follower:
             counters = [counter for counter in counters if counter != "ticket_count"]
         values = super()._prepare_home_portal_values(counters)
-        values["sla_desk_access"] = follower
         if not follower and "ticket_count" in values:
             values["ticket_count"] = 0
         return values
