@@ -31,6 +31,9 @@
         "web.assets_tests": [
             "collectivite_base/static/tests/tours/*.js",
         ],
+        "web.assets_frontend": [
+            "collectivite_base/static/src/scss/portal_links.scss",
+        ],
     },
     "installable": True,
 }
