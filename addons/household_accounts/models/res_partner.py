@@ -187,13 +187,13 @@ class ResPartner(models.Model):
             raise UserError(message)
 
     def _sync_member_names(self):
-        by_name = defaultdict(lambda: self.browse())
-        for partner in self:
-            name = self._compose_member_name(partner.firstname, partner.lastname)
-            if name and name != partner.name:
-                by_name[name] |= partner
+        by_name = self.grouped(
+            lambda partner: self._compose_member_name(partner.firstname, partner.lastname)
+        )
         for name, partners in by_name.items():
-            partners.write({"name": name})
+            partners = partners.filtered(lambda partner, name=name: partner.name != name)
+            if name and partners:
+                partners.write({"name": name})
 
     def _log_member_changes(self, before, tracked):
         """Write who changed what (old and new values) in the households' chatter."""

@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -61,10 +60,7 @@ class CollectiviteRequest(models.Model):
         or the platform settings' when it has none."""
         params = self.env["ir.config_parameter"].sudo()  # sudo: platform settings
         default = int(params.get_param(LOCK_PARAM, 30))
-        groups = defaultdict(lambda: self.browse())
-        for request in self:
-            groups[request.teleservice_id.lock_minutes or default] |= request
-        return groups
+        return self.grouped(lambda request: request.teleservice_id.lock_minutes or default)
 
     @api.model
     def _lock_values(self, minutes):

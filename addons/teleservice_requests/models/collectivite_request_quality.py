@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -70,13 +69,12 @@ class CollectiviteRequest(models.Model):
         """Deadlines in working days, one call of the working-time service per
         calendar and delay (never one per request)."""
         defaults = self.env["collectivite.teleservice"]._qos_defaults()
-        groups = defaultdict(lambda: self.browse())
-        for request in self:
-            if not request.date_submitted or not request.teleservice_id:
-                request.date_qos_deadline = request.date_qos_alert = False
-                continue
-            delay, alert = request.teleservice_id._qos_delays(defaults)
-            groups[request._calendar(), delay, alert] |= request
+        dated = self.filtered(lambda request: request.date_submitted and request.teleservice_id)
+        for request in self - dated:
+            request.date_qos_deadline = request.date_qos_alert = False
+        groups = dated.grouped(
+            lambda request: (request._calendar(), *request.teleservice_id._qos_delays(defaults))
+        )
         for (calendar, delay, alert), requests in groups.items():
             starts = requests.mapped("date_submitted")
             deadlines = calendar.add_working_time(starts, delay, "days")

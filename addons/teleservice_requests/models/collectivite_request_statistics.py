@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 
 
@@ -29,7 +27,6 @@ class CollectiviteRequest(models.Model):
     @api.depends("date_submitted", "date_closed", "date_qos_deadline", "company_id")
     def _compute_instruction_statistics(self):
         """One call of the working-time service per calendar, never one per request."""
-        by_calendar = defaultdict(lambda: self.browse())
         for request in self:
             request.is_within_qos = bool(
                 request.date_closed
@@ -37,9 +34,8 @@ class CollectiviteRequest(models.Model):
                 and request.date_closed < request.date_qos_deadline
             )
             request.instruction_days = 0.0
-            if request.date_submitted and request.date_closed:
-                by_calendar[request._calendar()] |= request
-        for calendar, requests in by_calendar.items():
+        closed = self.filtered(lambda request: request.date_submitted and request.date_closed)
+        for calendar, requests in closed.grouped(lambda request: request._calendar()).items():
             hours = calendar.working_time_between(
                 requests.mapped("date_submitted"), requests.mapped("date_closed")
             )
