@@ -27,8 +27,8 @@ def main():
     odoo.tools.config.parse_config(
         ["-c", os.path.join(ROOT, "odoo.conf"), "--addons-path", addons_path, "-d", database]
     )
-    from odoo.addons.collectivite_base.tests.translations import po_path, synced_po
     from odoo.addons.collectivite_base.tests.test_translations import SUITE
+    from odoo.addons.collectivite_base.tests.translations import po_path, synced_po
 
     registry = Registry(database)
     with registry.cursor() as cr:
