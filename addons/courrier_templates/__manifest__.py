@@ -27,6 +27,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/demo_translations.xml",
         "demo/courrier_demo.xml",
     ],
     "installable": True,

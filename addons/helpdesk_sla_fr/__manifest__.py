@@ -31,6 +31,6 @@
         "views/helpdesk_desk_templates.xml",
         "views/helpdesk_accessibility_templates.xml",
     ],
-    "demo": ["demo/helpdesk_sla_demo.xml"],
+    "demo": ["demo/demo_translations.xml", "demo/helpdesk_sla_demo.xml"],
     "installable": True,
 }

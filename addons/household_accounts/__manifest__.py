@@ -23,6 +23,7 @@
         "views/portal_accessibility_templates.xml",
     ],
     "demo": [
+        "demo/demo_translations.xml",
         "demo/household_demo.xml",
     ],
     "assets": {

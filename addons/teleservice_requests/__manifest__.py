@@ -64,6 +64,7 @@
         "views/portal_legal_templates.xml",
     ],
     "demo": [
+        "demo/demo_translations.xml",
         "demo/collectivite_catalogue_demo.xml",
         "demo/teleservice_demo.xml",
         "demo/teleservice_portal_demo.xml",
