@@ -191,7 +191,8 @@ class CollectivitePayment(models.Model):
         )
         request.invalidate_recordset(["payment_state"])
         request.fetch(START_FIELDS[request._name])
-        # sudo: only read here, the checks below decide with these values
+        # sudo: the fee and the payment settings, read for the server's own checks below
+        # (the caller checked its access to the request); nothing goes back to the client
         request.teleservice_id.sudo().fetch(START_FIELDS["collectivite.teleservice"])
         request.company_id.sudo().fetch(START_FIELDS["res.company"])  # sudo: as above
         amount = request._check_payable(means)
