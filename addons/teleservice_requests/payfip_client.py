@@ -4,12 +4,15 @@ the WSDL and schemas it ships), bound to the service address of the provider.
 eopayment's SOAP client always calls the address written in its WSDL: the
 client here is the same, with the address of the provider's configuration (the
 DGFiP's, or a stand-in in tests). One zeep client per thread and address: the
-WSDL is parsed once, not for every payment."""
+WSDL is parsed once, not for every payment, and its HTTP session keeps its
+connection open between payments."""
 
+import os
 import threading
 from decimal import Decimal
 
 import eopayment
+import requests
 from eopayment import payfip_ws
 
 BINDING = (
@@ -33,7 +36,21 @@ class PayFiPService(payfip_ws.PayFiP):
         if not hasattr(self, "_client"):
             client = super().client
             client._default_service = client.create_service(BINDING, self.service_url)
+            _settle_environment(client.transport.session, self.service_url)
         return self._client
+
+
+def _settle_environment(session, url):
+    """What requests reads from the environment on every call (the proxies of
+    ``url``, the CA bundle, ~/.netrc), read once here: the session then keeps
+    them and no longer looks (PayFiP asks no HTTP authentication)."""
+    for scheme, proxy in requests.utils.get_environ_proxies(url).items():
+        session.proxies.setdefault(scheme, proxy)
+    if session.verify is True:
+        session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
+    session.trust_env = False
 
 
 def payfip_service(service_url):

@@ -33,22 +33,15 @@ class CollectivitePaymentPortal(PaymentPortal):
             raise NotFound()
         return record
 
-    def _payment_form_values(self, record):
-        company = record.company_id
+    def _payment_providers(self, record, amount, currency):
+        """The providers the citizen may pay ``amount`` of this request with."""
         partner = request.env.user.partner_id
-        currency = record.payment_currency_id
-        amount = record.payment_amount
-        # sudo: the providers and methods a citizen may use are read as payment's own pages do
+        # sudo: the providers a citizen may use are read as payment's own pages do
         providers_sudo = (
             request.env["payment.provider"]
             .sudo()
-            ._get_compatible_providers(company.id, partner.id, amount, currency_id=currency.id)
-        )
-        payment_methods_sudo = (
-            request.env["payment.method"]
-            .sudo()  # sudo: as above
-            ._get_compatible_payment_methods(
-                providers_sudo.ids, partner.id, currency_id=currency.id
+            ._get_compatible_providers(
+                record.company_id.id, partner.id, amount, currency_id=currency.id
             )
         )
         # A régie paid through its own PayFiP provider offers that one only.
@@ -57,6 +50,20 @@ class CollectivitePaymentPortal(PaymentPortal):
             providers_sudo = providers_sudo.filtered(
                 lambda p: p.code != "payfip" or p == regie_provider
             )
+        return providers_sudo
+
+    def _payment_form_values(self, record):
+        partner = request.env.user.partner_id
+        currency = record.payment_currency_id
+        amount = record.payment_amount
+        providers_sudo = self._payment_providers(record, amount, currency)
+        payment_methods_sudo = (
+            request.env["payment.method"]
+            .sudo()  # sudo: the methods a citizen may use, as payment's own pages read them
+            ._get_compatible_payment_methods(
+                providers_sudo.ids, partner.id, currency_id=currency.id
+            )
+        )
         return {
             "amount": amount,
             "currency": currency,
@@ -131,7 +138,8 @@ class CollectivitePaymentPortal(PaymentPortal):
                 payment.amount,
             )
         provider_id = self._cast_as_int(kwargs.get("provider_id"))
-        allowed = self._payment_form_values(record)["providers_sudo"]
+        # The providers the page offers (not its payment methods: not needed here).
+        allowed = self._payment_providers(record, payment.amount, payment.currency_id)
         if provider_id not in allowed.ids:
             raise ValidationError(request.env._("This payment method is not available."))
         tx_sudo = self._create_transaction(

@@ -15,6 +15,27 @@ VALIDATE = Move(by_write=False, effects="_on_validated")
 TX_STATES = {"done": "validated", "cancel": "cancelled", "error": "refused"}
 # A PayFiP idOp lives 15 minutes: a payment started more recently may still be paid.
 IN_PROGRESS_MINUTES = 20
+# What the checks and the new payment read of the request, its téléservice and
+# its company: fetched alone, not with every column of these wide records.
+START_FIELDS = {
+    "collectivite.request": [
+        "name",
+        "payment_state",
+        "teleservice_id",
+        "company_id",
+        "household_id",
+        "requester_id",
+    ],
+    "collectivite.teleservice": [
+        "name",
+        "fee_type",
+        "fee_amount",
+        "fee_field_id",
+        "fee_counter_allowed",
+        "regie_id",
+    ],
+    "res.company": ["collectivite_payment_online", "collectivite_payment_message"],
+}
 
 
 class CollectivitePayment(models.Model):
@@ -169,6 +190,11 @@ class CollectivitePayment(models.Model):
             )
         )
         request.invalidate_recordset(["payment_state"])
+        request.fetch(START_FIELDS[request._name])
+        # sudo: the fee and the payment settings, read for the server's own checks below
+        # (the caller checked its access to the request); nothing goes back to the client
+        request.teleservice_id.sudo().fetch(START_FIELDS["collectivite.teleservice"])
+        request.company_id.sudo().fetch(START_FIELDS["res.company"])  # sudo: as above
         amount = request._check_payable(means)
         return self.create(
             {

@@ -45,7 +45,10 @@ class CollectiviteTeleservice(models.Model):
     )
 
     def _compute_fee_currency_id(self):
-        euro = self.env.ref("base.EUR")
+        # The id alone (cached): no query to check that the euro still exists.
+        euro = self.env["res.currency"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("base.EUR", raise_if_not_found=True)
+        )
         for teleservice in self:
             teleservice.fee_currency_id = euro
 

@@ -7,6 +7,7 @@ from . import (
     test_justificatif,
     test_outside,
     test_payfip,
+    test_payfip_client,
     test_payfip_http,
     test_payfip_tour,
     test_portal_anonymous,

@@ -82,6 +82,7 @@ class PayFiPStandIn:
         self.malformed = False
         self.notify = True
         self.calls = []
+        self.connections = 0
         self._server = None
         self._thread = None
 
@@ -90,6 +91,15 @@ class PayFiPStandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
+            # An HTTP/1.1 server: persistent connections (every answer has its
+            # Content-Length), answers written at once (no Nagle wait on the last bytes).
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def setup(self):
+                super().setup()
+                standin.connections += 1
+
             def log_message(self, *args):
                 pass
 
@@ -102,6 +112,8 @@ class PayFiPStandIn:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        # A client's idle persistent connection does not hold up stop().
+        self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
