@@ -93,7 +93,7 @@ class CollectivitePayment(models.Model):
     transaction_id = fields.Many2one("payment.transaction", readonly=True, index="btree_not_null")
     provider_id = fields.Many2one(related="transaction_id.provider_id", string="Provider")
     numauto = fields.Char("Authorisation number", readonly=True, copy=False)
-    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, readonly=True, index=True, default=lambda self: self._today())
     date_payment = fields.Datetime("Paid on", readonly=True, copy=False)
     agent_id = fields.Many2one("res.users", "Recorded by", readonly=True)
 
@@ -132,6 +132,14 @@ class CollectivitePayment(models.Model):
                 SQL.identifier(table),
             )
         )
+
+    @api.model
+    def _today(self):
+        """The régie's day: the collectivité's time zone, whoever pays (a citizen's own
+        time zone, or none, would date a payment made after midnight on the day before)."""
+        company = self.env.company
+        tz = company.partner_id.tz or company.resource_calendar_id.tz or "Europe/Paris"
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     @api.model_create_multi
     def create(self, vals_list):
