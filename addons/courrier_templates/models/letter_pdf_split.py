@@ -15,13 +15,17 @@ an object shared between the pages of two letters) is split by PyPDF2's writer i
 """
 
 import io
+import logging
 import re
 
 from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
+_logger = logging.getLogger(__name__)
+
 # The link starting each letter (".invalid" is reserved: it never resolves).
 MARKER_URL = "https://courrier.invalid/letter/%s"
 MARKER_URI = re.compile(r"^https://courrier\.invalid/letter/(\d+)$")
+_MARKER_BYTES = re.compile(rb"/URI\s*\(https://courrier\.invalid/letter/(\d+)\)")
 
 # An indirect reference, a string, a hex string or a dictionary, or the stream keyword.
 _TOKEN = re.compile(rb"(?<![\w.+\-/])(\d+)\s+(\d+)\s+R(?!\w)|[(<]|(?<![/\w])stream(?=[\r\n])")
@@ -34,11 +38,10 @@ class NotSplittable(Exception):
 
 
 def letter_starts(reader):
-    """``([(first page, letter id)], {page number: (annotations object, kept refs)},
-    marker object numbers)`` of a batch's PDF, from its marker links."""
+    """``([(first page, letter id)], {page number: (annotations, kept refs)})`` of a
+    batch's PDF read by PyPDF2, from its marker links."""
     starts = []
     annots = {}
-    markers = set()
     for number, page in enumerate(reader.pages):
         refs = page.raw_get("/Annots") if "/Annots" in page else None
         if refs is None:
@@ -50,12 +53,11 @@ def letter_starts(reader):
             found = MARKER_URI.match(str(action.get("/URI", ""))) if action else None
             if found:
                 starts.append((number, int(found.group(1))))
-                markers.add(getattr(ref, "idnum", None))
             else:
                 kept.append(ref)
         if len(kept) != len(refs.get_object()):
             annots[number] = (refs, kept)
-    return starts, annots, markers
+    return starts, annots
 
 
 def _string_end(body, index):
@@ -105,26 +107,34 @@ def _segments(body):
 
 
 class _Objects:
-    """The objects of a PDF with a classic cross-reference table, by number: their
+    """The objects of a PDF with one classic cross-reference table, by number: their
     bytes cut around their references."""
 
-    def __init__(self, raw, reader):
-        if reader.xref_objStm or "/Encrypt" in reader.trailer:
-            raise NotSplittable("object streams or encryption")
+    def __init__(self, raw):
         startxref = raw.rfind(b"startxref")
         if startxref < 0 or raw.count(b"startxref") != 1:
             raise NotSplittable("several cross-reference sections")
         xref = int(raw[startxref + 9 :].split()[0])
         if raw[xref : xref + 4] != b"xref":
             raise NotSplittable("cross-reference stream")
+        trailer = raw.find(b"trailer", xref)
+        if trailer < 0:
+            raise NotSplittable("no trailer")
         offsets = {}
-        for generation, entries in reader.xref.items():
-            if generation == 0:
-                offsets.update(entries)
-            elif generation != 65535 or set(entries) - {0}:
-                raise NotSplittable("generation number")
+        lines = raw[xref + 4 : trailer].split()
+        index = 0
+        while index < len(lines):
+            first, count = int(lines[index]), int(lines[index + 1])
+            entries = lines[index + 2 : index + 2 + 3 * count]
+            for number in range(count):
+                offset, generation, kind = entries[3 * number : 3 * number + 3]
+                if kind == b"n":
+                    if generation != b"00000":
+                        raise NotSplittable("generation number")
+                    offsets[first + number] = int(offset)
+            index += 2 + 3 * count
         ordered = sorted(offsets.items(), key=lambda item: item[1])
-        if ordered and ordered[-1][1] >= xref:
+        if not ordered or ordered[-1][1] >= xref:
             raise NotSplittable("object after the cross-reference table")
         self.raw = raw
         self.spans = {}
@@ -132,6 +142,9 @@ class _Objects:
             end = ordered[index + 1][1] if index + 1 < len(ordered) else xref
             self.spans[number] = (offset, end)
         self._cut = {}
+        self.trailer = _segments(raw[trailer + 7 : startxref])
+        if b"/Encrypt" in b"".join(self.trailer[0]):
+            raise NotSplittable("encrypted")
 
     def cut(self, number):
         """``(parts, refs)`` of object ``number`` (its text after ``N 0 obj``)."""
@@ -145,30 +158,60 @@ class _Objects:
             self._cut[number] = _segments(self.raw[offset + len(header) : end])
         return self._cut[number]
 
+    def text(self, number):
+        return b"".join(self.cut(number)[0])
 
-def _copy_split(raw, reader, starts, annots, markers):
-    """``[PDF]`` of each letter, by copying the bytes of its objects."""
-    objects = _Objects(raw, reader)
-    root = reader.trailer["/Root"].get_object()
-    tree = root["/Pages"]
-    tree_number = root.raw_get("/Pages").idnum
-    pages = [page.indirect_reference.idnum for page in reader.pages]
-    kids = [kid.idnum for kid in tree.get_object()["/Kids"]]
-    if kids != pages or any(key in tree.get_object() for key in _INHERITED):
+    def ref(self, cut, key):
+        """The object number that the entry ``key`` of a cut dictionary refers to."""
+        parts, refs = cut
+        for part, ref in zip(parts, refs, strict=False):
+            if part.rstrip().endswith(key):
+                return ref
+        return None
+
+
+def _copy_split(raw):
+    """``[(letter id, PDF)]`` of each letter, by copying the bytes of its objects."""
+    objects = _Objects(raw)
+    catalog = objects.ref(objects.trailer, b"/Root")
+    tree_number = objects.ref(objects.cut(catalog), b"/Pages") if catalog else None
+    if not tree_number:
+        raise NotSplittable("no page tree")
+    tree_text = objects.text(tree_number)
+    pages = objects.cut(tree_number)[1]
+    if b"/Parent" in tree_text or any(key.encode() in tree_text for key in _INHERITED):
         raise NotSplittable("nested page tree")
     all_pages = set(pages)
+    starts = []
     overrides = {}
-    for refs, kept in annots.values():
-        if not hasattr(refs, "idnum") or refs.idnum in all_pages:
-            raise NotSplittable("annotations inside the page")
-        kept_numbers = [ref.idnum for ref in kept]
-        parts = [b"\n["] + [b" "] * max(len(kept_numbers) - 1, 0) + [b"]\nendobj\n"]
-        if not kept_numbers:
-            parts = [b"\n[]\nendobj\n"]
-        overrides[refs.idnum] = (parts, kept_numbers)
+    markers = set()
+    for index, page in enumerate(pages):
+        page_cut = objects.cut(page)
+        page_text = b"".join(page_cut[0])
+        if b"/Type /Page" not in page_text or b"/Type /Pages" in page_text:
+            raise NotSplittable("nested page tree")
+        annots = objects.ref(page_cut, b"/Annots")
+        if annots is None:
+            if b"/Annots" in page_text:
+                raise NotSplittable("annotations inside the page")
+            continue
+        kept = []
+        for annot in objects.cut(annots)[1]:
+            found = _MARKER_BYTES.search(objects.text(annot))
+            if found:
+                starts.append((index, int(found.group(1))))
+                markers.add(annot)
+            else:
+                kept.append(annot)
+        if len(kept) != len(objects.cut(annots)[1]):
+            parts = [b"\n["] + [b" "] * max(len(kept) - 1, 0) + [b"]\nendobj\n"]
+            overrides[annots] = (parts if kept else [b"\n[]\nendobj\n"], kept)
+    firsts = [first for first, _letter_id in starts]
+    if not firsts or firsts[0] != 0 or firsts != sorted(set(firsts)):
+        raise NotSplittable("no markers")
     header = raw[: raw.index(b"\n") + 1] + b"%\xe2\xe3\xcf\xd3\n"
     results = []
-    for index, (first, _letter_id) in enumerate(starts):
+    for index, (first, letter_id) in enumerate(starts):
         last = starts[index + 1][0] if index + 1 < len(starts) else len(pages)
         own = pages[first:last]
         # the letter's objects, numbered in the order they are reached from its pages
@@ -197,7 +240,7 @@ def _copy_split(raw, reader, starts, annots, markers):
                 body.append(b"%d 0 R" % new[ref])
                 body.append(part)
             bodies.append(b"".join(body))
-        results.append(_pdf_file(header, bodies))
+        results.append((letter_id, _pdf_file(header, bodies)))
     return results
 
 
@@ -238,13 +281,14 @@ def _writer_split(reader, starts, annots):
 def split_letters(raw):
     """``[(letter id, PDF)]`` of a batch's PDF in the order of its letters, without
     their marker links; ``[]`` when the first page has no marker."""
+    try:
+        return _copy_split(raw)
+    except NotSplittable as error:
+        _logger.info("Letters split by PyPDF2's writer (%s)", error)
     reader = PdfFileReader(io.BytesIO(raw), strict=False)
-    starts, annots, markers = letter_starts(reader)
+    starts, annots = letter_starts(reader)
     firsts = [first for first, _letter_id in starts]
     if not firsts or firsts[0] != 0 or firsts != sorted(set(firsts)):
         return []
-    try:
-        pdfs = _copy_split(raw, reader, starts, annots, markers)
-    except NotSplittable:
-        pdfs = _writer_split(reader, starts, annots)
+    pdfs = _writer_split(reader, starts, annots)
     return [(letter_id, pdf) for (_first, letter_id), pdf in zip(starts, pdfs, strict=True)]
