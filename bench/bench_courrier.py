@@ -138,7 +138,7 @@ def run(bench):
             f"mass sending: {len(requests)} letters, PDFs stored and linked (end to end)",
             timings,
             target_ms=SENDING_TARGET_MS,
-            note="cron batches of 100, one wkhtmltopdf run each",
+            note="cron batches of 250, one wkhtmltopdf run each",
         )
         request = requests[:1].with_user(agent)
         Wizard = env["collectivite.letter.wizard"].with_user(agent).with_context(lang="fr_FR")

@@ -1,15 +1,14 @@
-import io
 import logging
-import re
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from odoo.addons.collectivite_base.markers import is_marked, server_marks
+
+from .letter_pdf_split import split_letters
 
 _logger = logging.getLogger(__name__)
 
@@ -27,8 +26,6 @@ CHANNEL_MEANS = {"email": "email", "mail": "mail", "sms": "sms", "phone": "phone
 SMS_CAPTURE_PARAM = "courrier_templates.sms_capture"
 # Set by the server around the creation of letters (a client cannot set it).
 WRITING_MARK = "courrier_templates.writing_letters"
-# The marker starting each letter in a batch's PDF (see report/letter_report.xml).
-MARKER = re.compile(r"@@(\d+)@@")
 
 
 class CollectiviteLetter(models.Model):
@@ -192,15 +189,7 @@ class CollectiviteLetter(models.Model):
         stored as attachments of their requests."""
         if not self:
             return
-        report = self.env.ref("courrier_templates.collectivite_letter_report")
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            report, {}, res_ids=self.ids
-        )
-        if all(streams.get(letter.id, {}).get("stream") for letter in self):
-            # one page each: Odoo split it by pages
-            raws = {letter.id: streams[letter.id]["stream"].getvalue() for letter in self}
-        else:
-            raws = self._split_pdf(streams[False]["stream"].getvalue())
+        raws = self._split_pdf(self._render_batch_pdf())
         attachments = self.env["ir.attachment"].create(
             [
                 {
@@ -216,27 +205,33 @@ class CollectiviteLetter(models.Model):
         for letter, attachment in zip(self, attachments, strict=True):
             letter.attachment_id = attachment
 
+    def _render_batch_pdf(self):
+        """The PDF of all the letters, one wkhtmltopdf run (the steps of Odoo's
+        ``_render_qweb_pdf_prepare_streams``, without its split: see ``_split_pdf``)."""
+        report = self.env.ref("courrier_templates.collectivite_letter_report")
+        # Odoo renders its PDFs out of debug mode (one asset bundle).
+        reports = self.env["ir.actions.report"].with_context(debug=False)
+        html = reports._render_qweb_html(
+            report, self.ids, data={"report_type": "pdf", "debug": False}
+        )[0]
+        bodies, _html_ids, header, footer, paperformat_args = report.with_context(
+            debug=False
+        )._prepare_html(html, report_model=report.model)
+        return reports._run_wkhtmltopdf(
+            bodies,
+            report_ref=report,
+            header=header,
+            footer=footer,
+            specific_paperformat_args=paperformat_args,
+        )
+
     def _split_pdf(self, raw):
         """``{letter id: PDF}`` of a batch's PDF, each letter from the page of
         its marker to the page before the next one."""
-        reader = PdfFileReader(io.BytesIO(raw))
-        starts = []
-        for number, page in enumerate(reader.pages):
-            found = MARKER.search(page.extract_text() or "")
-            if found:
-                starts.append((number, int(found.group(1))))
-        if [letter_id for _number, letter_id in starts] != self.ids or starts[0][0] != 0:
+        pdfs = split_letters(raw)
+        if [letter_id for letter_id, _pdf in pdfs] != self.ids:
             raise UserError(self.env._("The letters could not be split into one PDF each."))
-        result = {}
-        for index, (first, letter_id) in enumerate(starts):
-            last = starts[index + 1][0] if index + 1 < len(starts) else len(reader.pages)
-            writer = PdfFileWriter()
-            for number in range(first, last):
-                writer.add_page(reader.pages[number])
-            stream = io.BytesIO()
-            writer.write(stream)
-            result[letter_id] = stream.getvalue()
-        return result
+        return dict(pdfs)
 
     def _pdf_name(self):
         self.ensure_one()

@@ -175,7 +175,7 @@ class CollectiviteLetterBatch(models.Model):
 
     # ------------------------------------------------------------ cron
     @api.model
-    def _cron_send_letter_batches(self, batch_size=100):
+    def _cron_send_letter_batches(self, batch_size=250):
         """One batch of letters of the oldest running sending, as the agent who
         started it; the sending is done once every request has its letter."""
         batch = self.search([("state", "=", "running")], limit=1, order="date_start, id")

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, fields, models
 from odoo.tools import format_date, ormcache
 
@@ -165,11 +167,28 @@ class CollectiviteRequest(models.Model):
         """A date as a French letter writes it ("1 décembre 2026"); today by default."""
         if not value:
             value = fields.Date.context_today(self)
-        text = format_date(self.env, value, date_format="long")
-        # French writes the first day of a month "1er".
-        if text.startswith("1 ") and (self.env.lang or "").startswith("fr"):
-            text = "1er " + text[2:]
-        return text
+        elif isinstance(value, str):
+            value = (
+                fields.Datetime.to_datetime(value)
+                if len(value) > len("2026-12-01")
+                else fields.Date.to_date(value)
+            )
+        if isinstance(value, datetime.datetime):
+            # the day in the user's time zone, as format_date takes it
+            if not value.tzinfo:
+                value = fields.Datetime.context_timestamp(self, value)
+            value = value.date()
+        # Babel takes about a millisecond a date and a batch of letters writes the same
+        # few dates many times: each is formatted once per transaction.
+        key = ("courrier_templates.long_date", self.env.lang, self.env.uid, value)
+        cache = self.env.cr.cache
+        if key not in cache:
+            text = format_date(self.env, value, date_format="long")
+            # French writes the first day of a month "1er".
+            if text.startswith("1 ") and (self.env.lang or "").startswith("fr"):
+                text = "1er " + text[2:]
+            cache[key] = text
+        return cache[key]
 
     # ------------------------------------------------------------ placeholders
     @api.model
