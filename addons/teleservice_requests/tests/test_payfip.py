@@ -2,6 +2,8 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -256,6 +258,16 @@ class TestPayFiP(PayFiPCommon):
         with self.assertRaises(UserError):
             other.with_user(self.user_write).action_record_counter_payment()
         self.assertFalse(other.payment_ids)
+
+    def test_payment_dated_on_the_regies_day(self):
+        """Paid at 00:30 in Paris (23:30 UTC) by an agent whose own time zone is
+        Honolulu's: the régie's day is the Paris one."""
+        self.user_write.tz = "Pacific/Honolulu"
+        self.env.company.partner_id.tz = "Europe/Paris"
+        request = self._fee_request()
+        with freeze_time("2026-12-01 23:30:00"):
+            request.with_user(self.user_write).action_record_counter_payment()
+        self.assertEqual(request.payment_ids.date, fields.Date.to_date("2026-12-02"))
 
     def test_daily_totals(self):
         first = self._fee_request()
