@@ -8,6 +8,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.household_accounts.form_values import parse_id
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -196,10 +197,9 @@ class CollectivitePaymentPortal(PaymentPortal):
     # ------------------------------------------------------------- back office
     @http.route("/teleservice/payments/daily.csv", type="http", auth="user", readonly=True)
     def payment_daily_csv(self, ids="", **kw):
-        try:
-            wanted = [int(i) for i in ids.split(",") if i]
-        except ValueError as error:
-            raise NotFound() from error
+        # What is not an id is left out (a list the client wrote by hand).
+        wanted = [parse_id(i) for i in ids.split(",")] if isinstance(ids, str) else []
+        wanted = [i for i in wanted if i]
         Daily = request.env["collectivite.payment.daily"]
         try:
             lines = Daily.search([("id", "in", wanted)], order="date, regie_id")
