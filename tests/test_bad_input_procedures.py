@@ -247,6 +247,45 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
 
         post()
 
+    @mute_logger("odoo.http")
+    @FEW
+    @given(upload=UPLOADS.filter(bool))
+    def test_generated_file_field(self, upload):
+        """A file field of a step gets an empty, forbidden, oversize or oddly named file,
+        or a text: a French message, nothing stored."""
+        teleservice = self.catalogue.filtered(lambda t: "file" in t.field_ids.mapped("field_type"))[
+            :1
+        ]
+        self.assertTrue(teleservice, "a demo procedure has a file field")
+        field = teleservice.field_ids.filtered(lambda f: f.field_type == "file")[:1]
+        draft = self._start(teleservice)
+        index = next(
+            i for i, (_t, fields_) in enumerate(teleservice._portal_steps()) if field in fields_
+        )
+        url = f"/demarches/brouillon/{draft.id}/etape/{index}"
+        action, form, _options = read_form(self.url_open(url).text, "o_teleservice_step_form")
+        data, files = dict(form), None
+        if isinstance(upload, str):
+            data[f"field_{field.id}"] = upload
+        else:
+            files = {f"field_{field.id}": upload}
+        before = values_of(draft.value_ids), self.env["ir.attachment"].search_count([])
+        with self._rolled_back():
+            response = self.url_open(action, data=data, files=files)
+            self.assertAnswered(
+                response,
+                lambda r: url not in r.url,
+                lambda: (values_of(draft.value_ids), self.env["ir.attachment"].search_count([])),
+                before,
+                status=400,
+            )
+            if url not in response.url:
+                # an oddly named but valid PDF is taken, under a readable name
+                draft.invalidate_recordset()
+                line = draft.value_ids.filtered(lambda v: v.field_id == field)
+                self.assertTrue(line.value_attachment_id)
+                self.assertNotIn("\x00", line.value_attachment_id.name)
+
     # ------------------------------------------------------ justificatifs
     def _justificatifs_state(self, draft):
         draft.invalidate_recordset()
