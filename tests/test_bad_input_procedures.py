@@ -135,6 +135,7 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
         self.assertGreaterEqual(len(self.catalogue), 5)
         self.assertTrue(self.anonymous)
         self.assertTrue(self.incomplete, "an incomplete request of the Martin household")
+        self.assertTrue(self.to_pay, "a fee the Martin household has to pay")
         self.assertTrue(self.letter, "a letter sent to the Martin household")
         types = set(self.catalogue.field_ids.mapped("field_type"))
         for field_type in ("char", "text", "number", "date", "boolean", "choice", "member"):
@@ -217,7 +218,18 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
                     )
                 }
                 self._post_step(draft, url, sorted(names), texts)
-        for field_type in ("char", "text", "number", "date", "boolean", "choice"):
+        for field_type in (
+            "char",
+            "text",
+            "number",
+            "date",
+            "boolean",
+            "choice",
+            "multi_choice",
+            "school",
+            "address",
+            "file",
+        ):
             self.assertIn(field_type, posted_types)
 
     def _post_step(self, draft, url, names, texts):
@@ -485,7 +497,7 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
         )
     )
     def test_generated_payment_transaction(self, generated):
-        record = self.to_pay or self.incomplete
+        record = self.to_pay
         query = urlencode({"x": "é\x00", "amount": "-1"})
         page = self.url_open(f"/my/demandes/{record.id}/paiement?{query}")
         self.assertLess(page.status_code, 500, page.text[:500])
@@ -528,6 +540,24 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
             self.assertLess(response.status_code, 500, (url, page, response.text[:500]))
             if not page.endswith(HUGE_ID):
                 self.assertEqual(response.status_code, 200, (url, page, generated))
+
+    @mute_logger("odoo.http")
+    @FEW
+    @given(
+        generated=st.dictionaries(
+            st.sampled_from(
+                ["amount", "currency_id", "partner_id", "company_id", "reference", "access_token"]
+            ),
+            WRONG_VALUES,
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def test_generated_inherited_payment_pages(self, generated):
+        """The payment pages the suite's portal inherits (payment link, status)."""
+        for url in ("/payment/pay", "/payment/status", "/my/payment_method"):
+            response = self.url_open(f"{url}?{urlencode(generated)}")
+            self.assertLess(response.status_code, 500, (url, generated, response.text[:500]))
 
     @mute_logger("odoo.http")
     def test_out_of_range_ids_are_not_found(self):

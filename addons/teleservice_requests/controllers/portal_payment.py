@@ -15,6 +15,17 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 _logger = logging.getLogger(__name__)
 
 PAYMENTS_PER_PAGE = 20
+# The named arguments of payment.provider._get_compatible_providers.
+PROVIDER_SEARCH_ARGUMENTS = {
+    "company_id",
+    "partner_id",
+    "amount",
+    "currency_id",
+    "force_tokenization",
+    "is_express_checkout",
+    "is_validation",
+    "report",
+}
 
 
 class CollectivitePaymentPortal(PaymentPortal):
@@ -193,6 +204,14 @@ class CollectivitePaymentPortal(PaymentPortal):
             pager=pager,
         )
         return request.render("teleservice_requests.portal_my_payments", values)
+
+    @http.route()
+    def payment_method(self, **kwargs):
+        """Payment's own page passes the query on to the providers' search, whose
+        named arguments a client's ``amount`` or ``partner_id`` would collide with
+        (a 500): those are left out."""
+        kwargs = {k: v for k, v in kwargs.items() if k not in PROVIDER_SEARCH_ARGUMENTS}
+        return super().payment_method(**kwargs)
 
     # ------------------------------------------------------------- back office
     @http.route("/teleservice/payments/daily.csv", type="http", auth="user", readonly=True)
