@@ -50,6 +50,7 @@ UPLOADS = st.sampled_from(
         "un texte à la place du fichier",
     ]
 )
+PRINTABLE_KEYS = st.sampled_from(["courrier_count", "teleservice_request_count", "x"])
 LIST_PARAMS = ["page", "sortby", "filterby", "search", "search_in", "groupby", "message"]
 
 
@@ -558,6 +559,28 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
         for url in ("/payment/pay", "/payment/status", "/my/payment_method"):
             response = self.url_open(f"{url}?{urlencode(generated)}")
             self.assertLess(response.status_code, 500, (url, generated, response.text[:500]))
+
+    @mute_logger("odoo.http")
+    @FEW
+    @given(
+        counters=st.one_of(
+            WRONG_VALUES,
+            st.integers(),
+            st.none(),
+            st.lists(st.one_of(WRONG_VALUES, st.integers()), max_size=3),
+            st.dictionaries(PRINTABLE_KEYS, st.integers(), max_size=2),
+        )
+    )
+    def test_generated_home_counters(self, counters):
+        """The counters of /my (inherited from portal, filled by the suite's addons)."""
+        response = self.opener.post(
+            f"{self.base_url()}/my/counters",
+            json={"jsonrpc": "2.0", "method": "call", "params": {"counters": counters}, "id": 1},
+            timeout=60,
+        )
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        answer = response.json()
+        self.assertIn("result", answer, json.dumps(answer)[:500])
 
     @mute_logger("odoo.http")
     def test_out_of_range_ids_are_not_found(self):
