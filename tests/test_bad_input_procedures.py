@@ -142,6 +142,48 @@ class TestProcedureBadInput(BadInputMixin, HttpCase):
         for field_type in ("char", "text", "number", "date", "boolean", "choice", "member"):
             self.assertIn(field_type, types)
 
+    # ------------------------------------------------- forms as rendered
+    def _post_as_rendered(self, url, css_class, accepted, status=400):
+        """Post the form ``css_class`` of ``url`` untouched: taken, or refused in French."""
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200, url)
+        action, form, _options = read_form(page.text, css_class)
+        response = self.url_open(action, data=form)
+        self.assertAnswered(response, accepted, lambda: None, None, status=status)
+        return response
+
+    @mute_logger("odoo.http")
+    def test_every_form_as_rendered(self):
+        """Each form of the procedures posted as the page renders it, untouched."""
+        with self._rolled_back():
+            for teleservice in self.catalogue:
+                draft = self._start(teleservice)
+                base = f"/demarches/brouillon/{draft.id}"
+                for index, (_title, _fields) in enumerate(teleservice._portal_steps()):
+                    url = f"{base}/etape/{index}"
+                    self._post_as_rendered(
+                        url, "o_teleservice_step_form", lambda r, u=url: u not in r.url
+                    )
+                if teleservice.justificatif_type_ids:
+                    self._post_as_rendered(
+                        f"{base}/justificatifs",
+                        "o_teleservice_justificatifs_form",
+                        lambda r: "/recapitulatif" in r.url,
+                    )
+                self._post_as_rendered(
+                    f"{base}/recapitulatif",
+                    "o_teleservice_submit_form",
+                    lambda r: "/envoyee" in r.url,
+                )
+            requests = f"/my/demandes/{self.incomplete.id}"
+            self._post_as_rendered(requests, "o_request_message_form", False, status=200)
+            self._post_as_rendered(requests, "o_request_answer_form", False, status=200)
+            self.authenticate(None, None)
+            self._post_as_rendered(
+                f"/demarches/{self.anonymous[:1].id}", "o_teleservice_anonymous_form", False
+            )
+            self._post_as_rendered("/demarches/suivi", "o_teleservice_tracking_form", False, 404)
+
     # ------------------------------------------------------ the catalogue
     @mute_logger("odoo.http")
     @FEW
