@@ -113,19 +113,28 @@ class BadInputMixin:
     """For ``HttpCase``: the answer to a form posted with bad input."""
 
     def assertAnswered(
-        self, response, accepted, stored, before, css_class=None, action=None, kept=()
+        self,
+        response,
+        accepted,
+        stored,
+        before,
+        css_class=None,
+        action=None,
+        kept=(),
+        status=200,
     ):
         """Never a 500; unless ``accepted`` (a bool, or a callable of the response), a
-        refusal: the page again (200) with a French message (an alert), the fields
-        ``kept`` shown as they were posted (read back from the form ``css_class`` or
-        ``action``), and ``stored()`` still equal to ``before``.
+        refusal: the page again (``status``: 200, or the 400 of a form that says so) with
+        a French message (an alert), the fields ``kept`` shown as they were posted (read
+        back from the form ``css_class`` or ``action``), and ``stored()`` still equal to
+        ``before``.
 
         :param kept: ``{field: posted value}``
         """
         self.assertLess(response.status_code, 500, response.text[:500])
         if accepted(response) if callable(accepted) else accepted:
             return
-        self.assertEqual(response.status_code, 200, response.url)
+        self.assertEqual(response.status_code, status, response.url)
         self.assertFrenchMessage(response.text)
         if kept:
             _action, shown, _options = read_form(response.text, css_class, action)

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.fields import Command
 from odoo.http import request
 
-from odoo.addons.household_accounts.form_values import displayable, text_problem
+from odoo.addons.household_accounts.form_values import displayable, parse_id, text_problem
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.collectivite_request_value_school import PLACE_TYPES
@@ -410,6 +410,8 @@ class TeleserviceFormPortal(CustomerPortal):
         try:
             if request.env.user._is_public():
                 sent = Request._portal_check_token(request_id, access_token)
+            elif not parse_id(request_id):  # beyond PostgreSQL's integer: no request
+                raise NotFound()
             else:
                 sent = Request.search(
                     [("id", "=", request_id), ("state", "!=", "draft")]

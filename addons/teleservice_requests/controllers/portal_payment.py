@@ -8,12 +8,24 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.household_accounts.form_values import parse_id
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 _logger = logging.getLogger(__name__)
 
 PAYMENTS_PER_PAGE = 20
+# The named arguments of payment.provider._get_compatible_providers.
+PROVIDER_SEARCH_ARGUMENTS = {
+    "company_id",
+    "partner_id",
+    "amount",
+    "currency_id",
+    "force_tokenization",
+    "is_express_checkout",
+    "is_validation",
+    "report",
+}
 
 
 class CollectivitePaymentPortal(PaymentPortal):
@@ -201,13 +213,20 @@ class CollectivitePaymentPortal(PaymentPortal):
         )
         return request.render("teleservice_requests.portal_my_payments", values)
 
+    @http.route()
+    def payment_method(self, **kwargs):
+        """Payment's own page passes the query on to the providers' search, whose
+        named arguments a client's ``amount`` or ``partner_id`` would collide with
+        (a 500): those are left out."""
+        kwargs = {k: v for k, v in kwargs.items() if k not in PROVIDER_SEARCH_ARGUMENTS}
+        return super().payment_method(**kwargs)
+
     # ------------------------------------------------------------- back office
     @http.route("/teleservice/payments/daily.csv", type="http", auth="user", readonly=True)
     def payment_daily_csv(self, ids="", **kw):
-        try:
-            wanted = [int(i) for i in ids.split(",") if i]
-        except ValueError as error:
-            raise NotFound() from error
+        # What is not an id is left out (a list the client wrote by hand).
+        wanted = [parse_id(i) for i in ids.split(",")] if isinstance(ids, str) else []
+        wanted = [i for i in wanted if i]
         Daily = request.env["collectivite.payment.daily"]
         try:
             lines = Daily.search([("id", "in", wanted)], order="date, regie_id")

@@ -4,12 +4,15 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.household_accounts.form_values import displayable, parse_id, text_problem
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.collectivite_request import OPEN_STATES
 
 DECIDED_STATES = ("validated", "refused", "cancelled", "notified", "closed", "archived")
+# Longest message or answer a citizen writes.
+MAX_MESSAGE = 10000
 
 
 class RequestPortal(CustomerPortal):
@@ -161,6 +164,21 @@ class RequestPortal(CustomerPortal):
         stream = request.env["ir.binary"]._get_stream_from(page)
         return stream.get_response(as_attachment=True)
 
+    @staticmethod
+    def _check_body(body):
+        """Refuse a message that is not a text, holds control characters or is too long."""
+        problem = text_problem(body, MAX_MESSAGE)
+        if problem == "length":
+            raise UserError(
+                request.env._(
+                    "This message is too long (%(max)s characters at most).", max=MAX_MESSAGE
+                )
+            )
+        if problem == "type":
+            raise UserError(request.env._("This value cannot be read."))
+        if problem:
+            raise UserError(request.env._("This message contains characters that are not allowed."))
+
     @http.route(
         "/my/demandes/<int:request_id>/message",
         type="http",
@@ -171,11 +189,12 @@ class RequestPortal(CustomerPortal):
     def portal_request_message(self, request_id, body=None, **kw):
         record = self._request_or_404(request_id)
         try:
+            self._check_body(body)
             with request.env.cr.savepoint():
                 record._portal_post_message(body)
         except UserError as error:
             return self._request_page(
-                record, error=error.args[0], form={"body": body or ""}, error_form="message"
+                record, error=error.args[0], form={"body": displayable(body)}, error_form="message"
             )
         return request.redirect(f"/my/demandes/{record.id}?message=sent")
 
@@ -192,18 +211,16 @@ class RequestPortal(CustomerPortal):
             (storage.filename or "document", storage.read())
             for storage in request.httprequest.files.getlist("files")
         ]
+        type_id = parse_id(justificatif_type_id) or None
         try:
-            type_id = int(justificatif_type_id) if justificatif_type_id else None
-        except ValueError:
-            type_id = None
-        try:
+            self._check_body(body)
             with request.env.cr.savepoint():
                 record._portal_answer(body, type_id, files)
         except (UserError, ValidationError) as error:
             return self._request_page(
                 record,
                 error=error.args[0],
-                form={"body": body or "", "justificatif_type_id": type_id},
+                form={"body": displayable(body), "justificatif_type_id": type_id},
                 error_form="answer",
             )
         return request.redirect(f"/my/demandes/{record.id}?message=answered")

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 
+from odoo.addons.household_accounts.form_values import parse_id
+
 from .collectivite_request_retention import DRAFT_RETENTION_PARAM
 
 
@@ -47,6 +49,8 @@ class CollectiviteRequest(models.Model):
             submitted one), read with the citizen's rights first
         """
         self.ensure_one()
+        if not parse_id(self.id):  # an id PostgreSQL's integer cannot hold: none of theirs
+            raise AccessError(self.env._("This draft is not yours."))
         owned = self.search_count(
             [("id", "=", self.id), ("state", "=", "draft"), ("channel", "=", "portal")]
             + self._portal_owner_domain(partner)

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import consteq
 
+from odoo.addons.household_accounts.form_values import text_problem
+
 RATE_LIMIT_PARAM = "teleservice_requests.anonymous_rate_limit"
 # Tracking codes: no letters read alike (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -60,7 +62,10 @@ class CollectiviteRequest(models.Model):
         """The request of number ``number`` whose tracking code is ``code`` and
         whose requester's e-mail is ``email``, or an empty recordset (the same
         whatever was wrong)."""
-        if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (number, code, email)):
+        if not all(
+            isinstance(v, str) and 0 < len(v) <= 200 and not text_problem(v)
+            for v in (number, code, email)
+        ):
             return self.browse()
         # sudo: a search by exact number; the code and the e-mail are checked below
         found = self.sudo().search(
