@@ -6,7 +6,7 @@
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
     "license": "LGPL-3",
-    "depends": ["mail", "resource"],
+    "depends": ["mail", "portal", "resource"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/collectivite_security.xml",

@@ -64,13 +64,6 @@ class TeleserviceCataloguePortal(CustomerPortal):
             )
         return values
 
-    @http.route()
-    def counters(self, counters=None, **kw):
-        """Only the names of counters are passed on: what a client sends instead of
-        a list of names (nothing, a number, a dict) asks for no counter."""
-        names = [c for c in counters if isinstance(c, str)] if isinstance(counters, list) else []
-        return super().counters(names, **kw)
-
     # -------------------------------------------------------------- catalogue
     @http.route("/demarches", type="http", auth="public", website=True, readonly=True)
     def portal_catalogue(self, commune=None, **kw):
