@@ -26,9 +26,11 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
       any calendar) and whose window (start to deadline) overlaps
       ``[date_from, date_to]`` (naive UTC, ``None``: unbounded);
     - ``_deadline_recompute()``: recompute the deadlines of ``self``, store
-      them and return the changes to log, one
+      them with their history and return the number of records whose
+      deadlines moved; ``_deadline_log(changes)`` writes the history of
+      changes computed in Python, one
       ``(record_id, company, tz, [(field_name, old, new), ...])`` per record
-      whose deadline moved (records unchanged: nothing).
+      whose deadline moved.
     """
 
     _name = "collectivite.deadline.consumer"
@@ -91,7 +93,7 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
     def _deadline_log(self, changes):
         """One narrow history row per moved deadline of ``changes``
         (``collectivite.deadline.history``), all in one ``INSERT``, shown on
-        the record's form (see ``_deadline_recompute``). Returns the number
+        the record's form (for ``_deadline_recompute``). Returns the number
         of records whose deadlines moved."""
         rows = [
             (record_id, name, old or None, new or None)

@@ -3,6 +3,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 
+from ..sql_arrays import pg_array
+
 
 class CollectiviteDeadlineHistory(models.Model):
     """One narrow row per deadline moved by a recompute after a change of a
@@ -32,7 +34,7 @@ class CollectiviteDeadlineHistory(models.Model):
         ``model`` in one ``INSERT``; returns the number of rows."""
         if not rows:
             return 0
-        res_ids, names, olds, news = (list(column) for column in zip(*rows, strict=True))
+        res_ids, names, olds, news = (pg_array(column) for column in zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
                 """INSERT INTO %(table)s (res_model, res_id, field_name, date, date_old, date_new)

@@ -188,20 +188,19 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         """A batch interrupted after its history was written leaves nothing
         behind; the next run finishes, one line per moved due date."""
         Ticket = type(self.env["helpdesk.ticket"])
-        original = Ticket._deadline_log
+        original = Ticket._deadline_store
         calls = []
 
-        def interrupted(records, changes):
-            count = original(records, changes)
-            calls.append(count)
+        def interrupted(records, rows):
+            original(records, rows)
+            calls.append(len(rows))
             if len(calls) == 2:
                 raise psycopg2.errors.SerializationFailure("killed")
-            return count
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             job = self.Job.search([("user_id", "=", self.admin.id)])
-            with patch.object(Ticket, "_deadline_log", interrupted, create=True):
+            with patch.object(Ticket, "_deadline_store", interrupted):
                 self.Job._cron_run_jobs(limit=1)
                 with self.assertRaises(psycopg2.errors.SerializationFailure):
                     self.Job._cron_run_jobs(limit=1)
