@@ -12,6 +12,8 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from odoo.tools import SQL
+
 NAME = "recompute"
 ADDONS = ("helpdesk_sla_fr",)
 
@@ -111,14 +113,21 @@ def _job_figures(bench, job_id):
 
 
 def _delete_notes(cr):
-    """The bench tickets' notes (nothing refers to them: the foreign-key
-    checks of the twenty tables referring to messages are skipped)."""
+    """The bench tickets' notes and deadline history (nothing refers to them:
+    the foreign-key checks of the twenty tables referring to messages are
+    skipped)."""
     cr.execute("SET LOCAL session_replication_role = replica")
-    cr.execute(
-        "DELETE FROM mail_message WHERE model = 'helpdesk.ticket' AND res_id IN "
-        "(SELECT id FROM helpdesk_ticket WHERE name LIKE %s)",
-        [PREFIX + "%"],
-    )
+    for table in ("mail_message", "collectivite_deadline_history"):
+        column = "model" if table == "mail_message" else "res_model"
+        cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE %s = 'helpdesk.ticket' AND res_id IN "
+                "(SELECT id FROM helpdesk_ticket WHERE name LIKE %s)",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                PREFIX + "%",
+            )
+        )
     cr.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
@@ -223,7 +232,8 @@ def run(bench):
                 f"recompute: {count} open tickets after {label}, all batches",
                 [timings[scenario]],
                 target_ms=5_000,
-                note=f"{total} checked, {moved} moved (one note each), {batches} batches, "
+                note=f"{total} checked, {moved} moved (one history line per moved date), "
+                f"{batches} batches, "
                 f"job {state}; the save itself {saved_ms:.0f} ms",
             )
     finally:

@@ -30,6 +30,7 @@
         "views/helpdesk_sla_menus.xml",
         "views/helpdesk_desk_templates.xml",
         "views/helpdesk_accessibility_templates.xml",
+        "views/helpdesk_ticket_deadline_views.xml",
     ],
     "demo": ["demo/demo_translations.xml", "demo/helpdesk_sla_demo.xml"],
     "installable": True,

@@ -62,6 +62,7 @@
         "views/portal_request_templates.xml",
         "views/portal_request_payment_templates.xml",
         "views/portal_legal_templates.xml",
+        "views/collectivite_request_deadline_views.xml",
     ],
     "demo": [
         "demo/demo_translations.xml",

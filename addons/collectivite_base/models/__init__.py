@@ -1,5 +1,6 @@
 from . import (
     collectivite_deadline_consumer,
+    collectivite_deadline_history,
     collectivite_deadline_source,
     collectivite_job,
     collectivite_job_deadline,

@@ -1,14 +1,9 @@
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from markupsafe import escape
-
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.fields import Datetime
 from odoo.osv import expression
-from odoo.tools import SQL
 
-UTC = ZoneInfo("UTC")
 # A closure this close to a record's window is looked at too: a deadline in
 # working days reads whole local days around its start and its end.
 WINDOW_MARGIN = timedelta(days=1)
@@ -17,25 +12,35 @@ WINDOW_MARGIN = timedelta(days=1)
 class CollectiviteDeadlineConsumer(models.AbstractModel):
     """Records whose deadlines are computed on a working schedule (tickets,
     requests): when the schedule's opening hours or closures change, the
-    open ones it affects are recomputed in the background, with a history
-    note on each record whose deadline moved (``collectivite.job`` of kind
-    ``deadline_recompute``, started by ``collectivite.deadline.source``).
+    open ones it affects are recomputed in the background
+    (``collectivite.job`` of kind ``deadline_recompute``, started by
+    ``collectivite.deadline.source``), with one history row per moved
+    deadline (``collectivite.deadline.history``), shown on the record's form
+    (``deadline_history_html``).
 
-    A consumer model inherits it (``_inherit = [..., "collectivite.deadline.consumer"]``,
-    with ``mail.thread`` and ``collectivite.system.log``) and implements:
+    A consumer model inherits it (``_inherit = [..., "collectivite.deadline.consumer"]``)
+    and implements:
 
     - ``_deadline_candidate_domain(calendar_ids, date_from, date_to)``: the
       open records whose deadlines run on one of ``calendar_ids`` (``None``:
       any calendar) and whose window (start to deadline) overlaps
       ``[date_from, date_to]`` (naive UTC, ``None``: unbounded);
     - ``_deadline_recompute()``: recompute the deadlines of ``self``, store
-      them and return the changes to log, one
+      them with their history and return the number of records whose
+      deadlines moved; ``_deadline_log(changes)`` writes the history of
+      changes computed in Python, one
       ``(record_id, company, tz, [(field_name, old, new), ...])`` per record
-      whose deadline moved (records unchanged: nothing).
+      whose deadline moved.
     """
 
     _name = "collectivite.deadline.consumer"
     _description = "Records with deadlines on a working schedule"
+
+    deadline_history_html = fields.Html(
+        string="Deadlines recomputed",
+        compute="_compute_deadline_history_html",
+        sanitize=False,
+    )
 
     @api.model
     def _deadline_candidate_domain(self, calendar_ids, date_from, date_to):
@@ -70,81 +75,30 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
     # ------------------------------------------------------------------
     # History of the changes
     # ------------------------------------------------------------------
+    def _compute_deadline_history_html(self):
+        stored = self.filtered("id")
+        # the history is read through records the user reads
+        stored.check_access("read")
+        rendered = self.env["collectivite.deadline.history"]._render_of(stored)
+        for record in self:
+            record.deadline_history_html = rendered.get(record.id, False)
+
+    def unlink(self):
+        ids = self.ids
+        result = super().unlink()
+        self.env["collectivite.deadline.history"]._delete_of(self._name, ids)
+        return result
+
     @api.model
     def _deadline_log(self, changes):
-        """One internal note per changed record, authored by the system in
-        its company's language, all in one ``INSERT`` (see ``_deadline_recompute``)."""
-        if not changes:
-            return 0
-        ids = []
-        bodies = []
-        by_lang = {}
-        lang_of = {}
-        for record_id, company, tz, moves in changes:
-            if company not in lang_of:
-                lang_of[company] = self._system_lang(company)
-            lang = lang_of[company]
-            if lang not in by_lang:
-                by_lang[lang] = self._deadline_log_terms(lang)
-            intro, line, fmt, labels, cache = by_lang[lang]
-            # every part is escaped HTML: the texts once per language, the
-            # dates are digits and separators
-            lines = "<br/>".join(
-                line
-                % {
-                    "label": labels[name],
-                    "old": _format(old, tz, fmt, cache),
-                    "new": _format(new, tz, fmt, cache),
-                }
-                for name, old, new in moves
-            )
-            ids.append(record_id)
-            bodies.append(f"<p>{intro}<br/>{lines}</p>")
-        return self._system_log_sql(
-            SQL(
-                "SELECT unnest(%s::int[]) AS id, unnest(%s::text[]) AS body",
-                ids,
-                bodies,
-            ),
-            None,
-            company_field="company_id" if "company_id" in self._fields else None,
-        )
-
-    @api.model
-    def _deadline_log_terms(self, lang):
-        """What the notes of ``lang`` are made of, as escaped HTML: the
-        introduction, the line (``%(label)s``, ``%(old)s``, ``%(new)s``), the
-        date format, the labels of the date fields and a cache of dates."""
-        env = self.with_context(lang=lang).env
-        lang_data = env["res.lang"]._get_data(code=lang)
-        time_format = (lang_data.time_format or "%H:%M").replace(":%S", "")
-        intro = env._(
-            "Deadline recomputed after a change of the opening hours or closures of the "
-            "working schedule:"
-        )
-        # translated once, filled per line
-        line = env._("%(label)s: %(old)s → %(new)s")
-        labels = {
-            name: str(escape(field._description_string(env)))
-            for name, field in self._fields.items()
-            if field.type in ("datetime", "date")
-        }
-        return (
-            str(escape(intro)),
-            str(escape(line)),
-            f"{lang_data.date_format} {time_format}",
-            labels,
-            {},
-        )
-
-
-def _format(value, tz, fmt, cache):
-    """A naive UTC datetime as local wall time of ``tz`` (``—`` when empty),
-    escaped HTML."""
-    if not value:
-        return "—"
-    key = (value, tz)
-    if key not in cache:
-        local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz or "UTC"))
-        cache[key] = str(escape(datetime.strftime(local, fmt)))
-    return cache[key]
+        """One narrow history row per moved deadline of ``changes``
+        (``collectivite.deadline.history``), all in one ``INSERT``, shown on
+        the record's form (for ``_deadline_recompute``). Returns the number
+        of records whose deadlines moved."""
+        rows = [
+            (record_id, name, old or None, new or None)
+            for record_id, _company, _tz, moves in changes
+            for name, old, new in moves
+        ]
+        self.env["collectivite.deadline.history"]._insert(self._name, rows)
+        return len(changes)

@@ -1,13 +1,14 @@
 from odoo import models
 
 # Records recomputed per batch (one transaction of the scheduled action).
-DEADLINE_BATCH = 20000
+DEADLINE_BATCH = 50000
 
 
 class CollectiviteJob(models.Model):
     """The recompute of deadlines after a change of a working schedule: the
-    consumers' candidates, by batches of ids, one history note per record
-    whose deadline moved. Payload: ``changes`` (``[calendar_ids, date_from,
+    consumers' candidates, by batches of ids, with the history of each moved
+    deadline (one transaction a batch: a batch interrupted leaves nothing,
+    the next run does it again). Payload: ``changes`` (``[calendar_ids, date_from,
     date_to]``), ``models`` (the consumers), the cursor ``model`` / ``after``
     and the count of records ``moved``."""
 
@@ -35,9 +36,7 @@ class CollectiviteJob(models.Model):
                 domain + [("id", ">", payload.get("after", 0))], order="id", limit=limit
             )
             if records:
-                moved = records._deadline_recompute()
-                Model._deadline_log(moved)
-                payload["moved"] = payload.get("moved", 0) + len(moved)
+                payload["moved"] = payload.get("moved", 0) + records._deadline_recompute()
                 payload["after"] = records[-1].id
                 done = len(records)
             if len(records) < limit:

@@ -1,10 +1,13 @@
 """Deadlines of the open tickets follow their calendar: a closure added or
 removed, opening hours changed (``collectivite.deadline.consumer`` of
 collectivite_base) recompute the due dates and status of the open tickets
-whose window it overlaps, one history note per ticket whose due date moved."""
+whose window it overlaps, one history row per due date moved
+(``collectivite.deadline.history``), written with the new values."""
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from odoo.addons.collectivite_base.sql_arrays import pg_array
 
 DEADLINE_FIELDS = (
     "date_response_due",
@@ -13,7 +16,8 @@ DEADLINE_FIELDS = (
     "date_sla_at_risk",
     "sla_status",
 )
-# The due dates a note reports (the at-risk instant follows them silently).
+# The due dates the history reports (the at-risk instant follows them
+# silently); ``_deadline_store`` names them in its statement.
 LOGGED_FIELDS = ("date_response_due", "date_resolution_due")
 
 
@@ -47,13 +51,14 @@ class HelpdeskTicket(models.Model):
 
     def _deadline_recompute(self):
         """Due dates, at-risk instant and status of ``self`` from their
-        calendars as they are now, stored in one statement; returns the
-        changes of the due dates (see ``collectivite.deadline.consumer``).
+        calendars as they are now, stored with the history of the moved due
+        dates in one statement; returns the number of tickets whose due dates
+        moved (see ``collectivite.deadline.consumer``).
 
         Tens of thousands of tickets a batch: their columns are read in one
         query (no record per ticket), the planner answers per calendar."""
         if not self:
-            return []
+            return 0
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -61,26 +66,22 @@ class HelpdeskTicket(models.Model):
                           COALESCE(date_sla_start, create_date), sla_paused_hours,
                           date_first_response, date_sla_paused IS NOT NULL, %(columns)s
                      FROM %(table)s
-                    WHERE id = ANY(%(ids)s) AND sla_contract_id IS NOT NULL
+                    WHERE id = ANY(%(ids)s::int[]) AND sla_contract_id IS NOT NULL
                     ORDER BY id""",
                 columns=SQL(", ").join(SQL.identifier(name) for name in DEADLINE_FIELDS),
                 table=SQL.identifier(self._table),
-                ids=self.ids,
+                ids=pg_array(self.ids),
             )
         )
         rows = self.env.cr.fetchall()
         if not rows:
-            return []
+            return 0
         contracts = self.env["helpdesk.sla.contract"].browse({row[2] for row in rows})
         calendars = {
             contract.id: (contract.calendar_id, contract.oncall_calendar_id or contract.calendar_id)
             for contract in contracts
         }
         contract_of = {contract.id: contract for contract in contracts}
-        companies = {
-            company.id: company
-            for company in self.env["res.company"].browse({row[1] for row in rows if row[1]})
-        }
         items = [
             {
                 "contract": contract_of[row[2]],
@@ -97,56 +98,79 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         first = len(rows[0]) - len(DEADLINE_FIELDS)
         updates = []
-        changes = []
-        for row, item, values in zip(rows, items, plans, strict=True):
+        moved = 0
+        for row, values in zip(rows, plans, strict=True):
             for name in DEADLINE_FIELDS[:4]:
                 if values[name]:
                     values[name] = values[name].replace(microsecond=0)
             values["sla_status"] = self._sla_status_of(
                 values, now, paused=row[9], current=row[first + 4]
             )
-            current = dict(zip(DEADLINE_FIELDS, row[first:], strict=True))
-            if all((values[name] or None) == current[name] for name in DEADLINE_FIELDS):
+            new = tuple(values[name] or None for name in DEADLINE_FIELDS)
+            if new == row[first:]:
                 continue
-            updates.append((row[0], *[values[name] or None for name in DEADLINE_FIELDS]))
-            moves = [
-                (name, current[name], values[name])
-                for name in LOGGED_FIELDS
-                if (values[name] or None) != current[name]
-            ]
-            if moves:
-                changes.append((row[0], companies.get(row[1]), item["calendar"].tz, moves))
+            updates.append((row[0], *new))
+            if new[: len(LOGGED_FIELDS)] != row[first : first + len(LOGGED_FIELDS)]:
+                moved += 1
         if updates:
             self._deadline_store(updates)
-        return changes
+        return moved
 
     def _deadline_store(self, rows):
         """Write the recomputed values (``(id, values...)`` tuples in the
-        order of ``DEADLINE_FIELDS``) in one ``UPDATE``: no field computes
-        from them, none is tracked."""
+        order of ``DEADLINE_FIELDS``) and the history of the moved due dates
+        (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row each)
+        in one statement: the values are sent once, the old ones read where
+        they are. No stored field computes from them, none is tracked."""
         self.flush_model(DEADLINE_FIELDS)
+        History = self.env["collectivite.deadline.history"]
+        History.flush_model()
         columns = list(zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
-                """UPDATE %(table)s AS t
-                      SET date_response_due = v.response,
-                          date_resolution_due = v.resolution,
-                          date_sla_deadline = v.deadline,
-                          date_sla_at_risk = v.at_risk,
-                          sla_status = v.status,
-                          write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(ids)s::int[], %(response)s::timestamp[],
-                                 %(resolution)s::timestamp[], %(deadline)s::timestamp[],
-                                 %(at_risk)s::timestamp[], %(status)s::varchar[])
-                          AS v(id, response, resolution, deadline, at_risk, status)
-                    WHERE t.id = v.id""",
+                """WITH v AS (
+                        SELECT *
+                          FROM unnest(%(ids)s::int[], %(response)s::timestamp[],
+                                      %(resolution)s::timestamp[], %(deadline)s::timestamp[],
+                                      %(at_risk)s::timestamp[], %(status)s::varchar[])
+                               AS v(id, response, resolution, deadline, at_risk, status)
+                   ), old AS (
+                        -- the snapshot of the statement: the values before the update
+                        SELECT t.id, t.date_response_due AS response,
+                               t.date_resolution_due AS resolution
+                          FROM %(table)s t JOIN v ON v.id = t.id
+                   ), updated AS (
+                        UPDATE %(table)s AS t
+                           SET date_response_due = v.response,
+                               date_resolution_due = v.resolution,
+                               date_sla_deadline = v.deadline,
+                               date_sla_at_risk = v.at_risk,
+                               sla_status = v.status,
+                               write_date = now() AT TIME ZONE 'UTC'
+                          FROM v
+                         WHERE t.id = v.id
+                   )
+                   INSERT INTO %(history)s (res_model, res_id, field_name, date, date_old,
+                                            date_new)
+                   SELECT %(model)s, old.id, m.field_name, now() AT TIME ZONE 'UTC',
+                          m.date_old, m.date_new
+                     FROM old
+                     JOIN v ON v.id = old.id
+                    CROSS JOIN LATERAL (
+                          VALUES ('date_response_due', old.response, v.response),
+                                 ('date_resolution_due', old.resolution, v.resolution)
+                          ) AS m(field_name, date_old, date_new)
+                    WHERE m.date_old IS DISTINCT FROM m.date_new""",
                 table=SQL.identifier(self._table),
-                ids=list(columns[0]),
-                response=list(columns[1]),
-                resolution=list(columns[2]),
-                deadline=list(columns[3]),
-                at_risk=list(columns[4]),
-                status=list(columns[5]),
+                history=SQL.identifier(History._table),
+                model=self._name,
+                ids=pg_array(columns[0]),
+                response=pg_array(columns[1]),
+                resolution=pg_array(columns[2]),
+                deadline=pg_array(columns[3]),
+                at_risk=pg_array(columns[4]),
+                status=pg_array(columns[5]),
             )
         )
         self.invalidate_model([*DEADLINE_FIELDS, "write_date"])
+        History.invalidate_model()

@@ -5,12 +5,19 @@ the tickets and contracts it needs and stores what it answers."""
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index, make_index_name
 
 from odoo.addons.collectivite_base.markers import server_marks
 
 from . import sla_planner
 
+# Plain indexes of earlier versions on the due dates (see ``init``).
+DROPPED_INDEXES = (
+    "date_response_due",
+    "date_resolution_due",
+    "date_sla_deadline",
+    "date_sla_at_risk",
+)
 SLA_STATUSES = [
     ("on_time", "On time"),
     ("at_risk", "At risk"),
@@ -26,20 +33,19 @@ class HelpdeskTicket(models.Model):
     date_sla_start = fields.Datetime(
         string="SLA start", default=fields.Datetime.now, copy=False, readonly=True
     )
-    date_response_due = fields.Datetime(
-        string="First response due", index=True, copy=False, readonly=True
-    )
-    date_resolution_due = fields.Datetime(
-        string="Resolution due", index=True, copy=False, readonly=True
-    )
+    # The due dates have no index of their own: the crons read them through
+    # the partial indexes of the open tickets (``init``), and every index of
+    # the table is one more entry written per ticket each time a change of
+    # the calendar moves its due dates (``helpdesk_ticket_deadline.py``).
+    date_response_due = fields.Datetime(string="First response due", copy=False, readonly=True)
+    date_resolution_due = fields.Datetime(string="Resolution due", copy=False, readonly=True)
     date_sla_deadline = fields.Datetime(
         string="Due date",
-        index=True,
         copy=False,
         readonly=True,
         help="The next deadline of the ticket: first response, then resolution.",
     )
-    date_sla_at_risk = fields.Datetime(string="At risk from", index=True, copy=False, readonly=True)
+    date_sla_at_risk = fields.Datetime(string="At risk from", copy=False, readonly=True)
     sla_status = fields.Selection(
         SLA_STATUSES, string="SLA status", index=True, copy=False, readonly=True
     )
@@ -51,6 +57,9 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         super().init()
+        # 18.0.1.1.2 had a plain index on each due date: the partial ones serve.
+        for name in DROPPED_INDEXES:
+            drop_index(self.env.cr, make_index_name(self._table, name), self._table)
         # Partial indexes of the cron's queries: only open tickets are scanned,
         # however many closed ones the table holds.
         create_index(

@@ -1,6 +1,7 @@
 from . import (
     test_bad_input,
     test_contract,
+    test_deadline_history_http,
     test_deadline_recompute,
     test_demo_history,
     test_escalation,

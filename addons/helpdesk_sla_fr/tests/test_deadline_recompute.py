@@ -9,13 +9,12 @@ from odoo.tools import mute_logger
 
 from .common import SlaCaseMixin, paris
 
-RECOMPUTE_NOTE = "Échéance recalculée"
-
 
 @tagged("post_install", "-at_install")
 class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     """A closure added on a contract's calendar moves the open tickets whose
-    window overlaps it, in the background, one note each."""
+    window overlaps it, in the background, one history line per moved due
+    date, shown on the ticket's form."""
 
     @classmethod
     def setUpClass(cls):
@@ -71,12 +70,9 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         self.fail("the jobs did not finish")
 
     def _notes(self, tickets):
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", "helpdesk.ticket"),
-                ("res_id", "in", tickets.ids),
-                ("body", "ilike", RECOMPUTE_NOTE),
-            ]
+        """The history lines of ``tickets`` (one per moved due date)."""
+        return self.env["collectivite.deadline.history"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
         )
 
     def _snapshot(self):
@@ -119,12 +115,22 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         for ticket in self.before | self.other:
             self.assertEqual(after[ticket.id], before[ticket.id])
         notes = self._notes(self.tickets)
-        self.assertEqual(sorted(notes.mapped("res_id")), sorted((self.friday | self.friday_2).ids))
-        note = notes.filtered(lambda n: n.res_id == self.friday.id)
-        self.assertEqual(note.author_id, self.env.ref("collectivite_base.partner_system"))
-        self.assertTrue(note.is_internal)
-        self.assertIn("23/11/2026 11:30 → 24/11/2026 11:30", note.body)
-        self.assertIn("Première réponse", note.body)
+        self.assertEqual(set(notes.mapped("res_id")), set((self.friday | self.friday_2).ids))
+        note = notes.filtered(
+            lambda n: n.res_id == self.friday.id and n.field_name == "date_response_due"
+        )
+        self.assertEqual(
+            (note.date_old, note.date_new),
+            (paris(2026, 11, 23, 11, 30), paris(2026, 11, 24, 11, 30)),
+        )
+        # the agent reads it on the ticket's form, in French and in their timezone
+        self.agent.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+        as_agent = self.friday.with_user(self.agent).with_context(lang="fr_FR")
+        html = as_agent.deadline_history_html
+        self.assertIn("<td>Première réponse attendue le</td><td>23/11/2026 11:30</td>", html)
+        self.assertIn("24/11/2026 11:30", html)
+        self.assertIn("Échéances recalculées après une modification", html)
+        self.assertFalse(self.other.with_user(self.agent).deadline_history_html)
         # the user who added the closure is told: on screen and in the inbox
         message = self.env["mail.message"].search(
             [
@@ -149,11 +155,13 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
             leave = self._add_closure()
             self._run_jobs()
             moved = self._snapshot()
-            # the same change again: nothing moves, no second note
+            notes = self._notes(self.tickets)
+            self.assertTrue(notes)
+            # the same change again: nothing moves, no second line
             leave._deadline_schedule(leave._deadline_changes())
             self._run_jobs()
         self.assertEqual(self._snapshot(), moved)
-        self.assertEqual(len(self._notes(self.tickets)), 2)
+        self.assertEqual(self._notes(self.tickets), notes)
 
     def test_removing_the_closure_moves_back(self):
         with freeze_time(paris(2026, 11, 20, 17, 0)):
@@ -162,26 +170,37 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
             leave.with_user(self.admin).unlink()
             self._run_jobs()
         self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 11, 30))
-        self.assertEqual(len(self._notes(self.friday)), 2)
+        response = self._notes(self.friday).filtered(lambda n: n.field_name == "date_response_due")
+        self.assertEqual(
+            sorted((n.date_old, n.date_new) for n in response),
+            sorted(
+                [
+                    (paris(2026, 11, 23, 11, 30), paris(2026, 11, 24, 11, 30)),
+                    (paris(2026, 11, 24, 11, 30), paris(2026, 11, 23, 11, 30)),
+                ]
+            ),
+        )
+        # a deleted ticket's history goes with it
+        self.friday.with_user(self.manager).unlink()
+        self.assertFalse(self._notes(self.friday))
 
     def test_killed_mid_way_then_rerun(self):
-        """A batch interrupted after its notes were written leaves nothing
-        behind; the next run finishes, one note per moved ticket."""
+        """A batch interrupted after its history was written leaves nothing
+        behind; the next run finishes, one line per moved due date."""
         Ticket = type(self.env["helpdesk.ticket"])
-        original = Ticket._deadline_log
+        original = Ticket._deadline_store
         calls = []
 
-        def interrupted(records, changes):
-            count = original(records, changes)
-            calls.append(count)
+        def interrupted(records, rows):
+            original(records, rows)
+            calls.append(len(rows))
             if len(calls) == 2:
                 raise psycopg2.errors.SerializationFailure("killed")
-            return count
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             job = self.Job.search([("user_id", "=", self.admin.id)])
-            with patch.object(Ticket, "_deadline_log", interrupted, create=True):
+            with patch.object(Ticket, "_deadline_store", interrupted):
                 self.Job._cron_run_jobs(limit=1)
                 with self.assertRaises(psycopg2.errors.SerializationFailure):
                     self.Job._cron_run_jobs(limit=1)
@@ -190,7 +209,9 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
             self._run_jobs(limit=1)
         self.assertEqual(job.state, "done")
         notes = self._notes(self.tickets)
-        self.assertEqual(sorted(notes.mapped("res_id")), sorted((self.friday | self.friday_2).ids))
+        self.assertEqual(set(notes.mapped("res_id")), set((self.friday | self.friday_2).ids))
+        moved = [(n.res_id, n.field_name) for n in notes]
+        self.assertEqual(len(moved), len(set(moved)))
 
     def test_opening_hours_change(self):
         """Opening at 8:00 instead of 9:00 on Mondays moves Friday's ticket."""

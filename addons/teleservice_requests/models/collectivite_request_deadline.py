@@ -2,7 +2,7 @@
 calendar: a closure added or removed, opening hours changed
 (``collectivite.deadline.consumer`` of collectivite_base) recompute the
 deadline and alert date of the open requests whose window overlaps it, one
-history note per request whose deadline moved."""
+history row per request whose deadline moved."""
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -50,10 +50,11 @@ class CollectiviteRequest(models.Model):
     def _deadline_recompute(self):
         """Deadline and alert date of ``self`` from the calendar as it is now
         (the stored computation, run again); a request flagged late or urgent
-        whose date moved back into the future loses the flag. Returns the
-        moves of the deadlines (see ``collectivite.deadline.consumer``)."""
+        whose date moved back into the future loses the flag; the moves of
+        the deadlines are logged. Returns the number of requests whose
+        deadline moved (see ``collectivite.deadline.consumer``)."""
         if not self:
-            return []
+            return 0
         self.fetch([*QOS_FIELDS, "company_id", "is_late", "is_urgent", "date_legal_alert"])
         old = {request.id: (request.date_qos_deadline, request.date_qos_alert) for request in self}
         for name in QOS_FIELDS:
@@ -94,4 +95,4 @@ class CollectiviteRequest(models.Model):
             )
         if unflag_late or unflag_urgent:
             self.invalidate_model(["is_late", "is_urgent"])
-        return changes
+        return self._deadline_log(changes)

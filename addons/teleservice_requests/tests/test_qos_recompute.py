@@ -6,13 +6,12 @@ from odoo.tests import new_test_user, tagged
 
 from .common import TeleserviceCommon
 
-RECOMPUTE_NOTE = "Échéance recalculée"
-
 
 @tagged("post_install", "-at_install")
 class TestQosRecompute(TeleserviceCommon):
     """A closure of the mairie moves the quality-of-service dates of the open
-    requests whose window overlaps it, in the background, one note each."""
+    requests whose window overlaps it, in the background, one history line
+    each, shown on the request's form."""
 
     @classmethod
     def setUpClass(cls):
@@ -40,12 +39,8 @@ class TestQosRecompute(TeleserviceCommon):
         self.fail("the jobs did not finish")
 
     def _notes(self, records):
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", "collectivite.request"),
-                ("res_id", "in", records.ids),
-                ("body", "ilike", RECOMPUTE_NOTE),
-            ]
+        return self.env["collectivite.deadline.history"].search(
+            [("res_model", "=", "collectivite.request"), ("res_id", "in", records.ids)]
         )
 
     def _dates(self):
@@ -84,11 +79,15 @@ class TestQosRecompute(TeleserviceCommon):
             self.assertEqual(after[request.id], before[request.id])
         notes = self._notes(self.requests)
         self.assertEqual(sorted(notes.mapped("res_id")), sorted(self.affected.ids))
-        self.assertEqual(notes[0].author_id, self.env.ref("collectivite_base.partner_system"))
-        self.assertIn("16/03/2026 10:00 → 17/03/2026 10:00", notes[0].body)
+        self.assertEqual(set(notes.mapped("field_name")), {"date_qos_deadline"})
+        # the agent reads it on the request's form, in French and in their timezone
+        agent = self.user_manage
+        agent.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+        html = self.affected[0].with_user(agent).deadline_history_html
+        self.assertIn("<td>16/03/2026 10:00</td><td>17/03/2026 10:00</td>", html)
         job = self.Job.search([("user_id", "=", self.calendar_admin.id)])
         self.assertEqual(job.state, "done")
-        # a rerun moves nothing and writes no second note
+        # a rerun moves nothing and writes no second line
         self.env["resource.calendar.leaves"]._deadline_schedule(
             [[[self.calendar.id], "2026-03-03 23:00:00", "2026-03-04 23:00:00"]]
         )
