@@ -23,6 +23,15 @@ PORTAL_STATE_LABELS = {
     "closed": _lt("Request closed"),
     "archived": _lt("Request closed"),
 }
+# The colour of the state's badge (the label says it in words too).
+PORTAL_STATE_BADGES = {
+    "incomplete": "text-bg-warning",
+    "validated": "bg-success-subtle text-success-emphasis",
+    "refused": "text-bg-danger",
+    "cancelled": "text-bg-secondary",
+    "closed": "text-bg-light",
+    "archived": "text-bg-light",
+}
 # The states the citizen is mailed about (the submission has its accusé de réception).
 CITIZEN_MAIL_STATES = (
     "in_progress",
@@ -128,6 +137,11 @@ class CollectiviteRequest(models.Model):
             if request.state not in labels:
                 labels[request.state] = request._portal_state_label()
             request.portal_state_label = labels[request.state]
+
+    def _portal_state_badge_class(self):
+        """The classes of the state's badge on the citizen's pages."""
+        self.ensure_one()
+        return PORTAL_STATE_BADGES.get(self.state, "bg-info-subtle text-info-emphasis")
 
     def _portal_state_label(self):
         self.ensure_one()
