@@ -20,6 +20,13 @@ CODE = "bench_portal_cantine"
 PDF_MB = b"%PDF-1.4\n" + b"0" * (1024 * 1024 - 20) + b"\n%%EOF"
 
 
+def _pdf_mb():
+    """A 1 MB PDF of its own (citizens' files differ: an identical file would
+    make Odoo compare it with the stored one, byte by byte)."""
+    mark = uuid.uuid4().hex.encode()
+    return PDF_MB[:9] + mark + PDF_MB[9 + len(mark) :]
+
+
 def generate(bench):
     """An online canteen enrolment (two steps, two justificatif types, a school)
     and a citizen with a household of two (idempotent)."""
@@ -170,6 +177,16 @@ def _post_files(browser, path, fields, files):
 
 def run(bench):
     with bench.env() as env:
+        # The documents earlier runs sent leave the household (not timed): each run
+        # sends 24, and the justificatifs page lists the household's documents, so
+        # that every run measures the same household (none left from before).
+        env.cr.execute(
+            "UPDATE collectivite_justificatif SET household_id = NULL WHERE household_id IN "
+            "(SELECT p.household_id FROM res_users u JOIN res_partner p ON p.id = u.partner_id"
+            " WHERE u.login = %s)",
+            [CITIZEN_LOGIN],
+        )
+        env.cr.commit()
         teleservice = env["collectivite.teleservice"].search([("code", "=", CODE)])
         fields = {f.key: f"field_{f.id}" for f in teleservice.field_ids}
         jtypes = teleservice.justificatif_type_ids.ids
@@ -242,24 +259,33 @@ def run(bench):
         return draft, csrf
 
     timings = []
-    for _i in range(12):
+    cpu = [0.0, 0.0]
+    for index in range(12):
         draft, csrf = prepared()
+        before = bench.server_cpu()
         started = time.perf_counter()
         url, _page = _post_files(
             browser,
             f"/demarches/brouillon/{draft}/justificatifs",
             [("csrf_token", csrf)] + [(f"jtype_{jtype}", "new") for jtype in jtypes],
-            [(f"upload_{jtype}", f"piece-{jtype}.pdf", PDF_MB) for jtype in jtypes],
+            [(f"upload_{jtype}", f"piece-{jtype}.pdf", _pdf_mb()) for jtype in jtypes],
         )
         if "/recapitulatif" not in url:
             raise RuntimeError("The justificatifs were not accepted.")
         sent = browser.post(f"/demarches/brouillon/{draft}/envoyer", {"csrf_token": csrf})
         timings.append((time.perf_counter() - started) * 1000)
+        used = bench.server_cpu_since(before)
+        if used and index >= 2:
+            cpu = [cpu[0] + used[0], cpu[1] + used[1]]
         if b"o_teleservice_sent" not in sent:
             raise RuntimeError("The request was not sent.")
     bench.record(
         "teleservice portal: send a request with two 1 MB justificatifs (HTTP)",
         timings[2:],
         target_ms=500,
-        note="upload of 2 x 1 MB (type read from the content), summary, submission",
+        note=bench.cpu_text(
+            "upload of 2 x 1 MB (type read from the content), summary, submission",
+            cpu[0] / len(timings[2:]),
+            cpu[1] / len(timings[2:]),
+        ),
     )

@@ -33,6 +33,17 @@ def bench_user(env, login, group, **values):
     return user
 
 
+def _process_cpu_ms(pid):
+    """User + system CPU time of process ``pid`` in ms (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # Fields 14 and 15 of proc(5) (utime, stime); fields[0] is field 3 (state).
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 class Bench:
     """Context handed to each bench module's ``generate`` and ``run``."""
 
@@ -78,16 +89,63 @@ class Bench:
         )
 
     def measure(self, scenario, func, repeat=20, target_ms=None, note="", warmup=1):
-        """Run ``func`` ``warmup + repeat`` times and record its timings."""
+        """Run ``func`` ``warmup + repeat`` times and record its timings; with the
+        HTTP server of ``server_url`` running, the note adds the CPU time per run
+        of its process and of its PostgreSQL backends."""
         for _i in range(warmup):
             func()
         timings = []
+        cpu = self.server_cpu()
         for _i in range(repeat):
             start = time.perf_counter()
             func()
             timings.append((time.perf_counter() - start) * 1000)
-        self.record(scenario, timings, target_ms, note)
+        self.record(scenario, timings, target_ms, self.cpu_note(note, cpu, repeat))
         return timings
+
+    def server_cpu(self):
+        """``(odoo_ms, {backend pid: ms})`` of CPU used so far by the HTTP server of
+        ``server_url`` (all its threads) and by its PostgreSQL backends (those
+        whose ``application_name`` is ``odoo-<its pid>``), or None without it.
+        Read from ``/proc``: user + system time of each process."""
+        if self._server is None or self._server.poll() is not None:
+            return None
+        out = subprocess.run(
+            [
+                "psql",
+                "-d",
+                self.database,
+                "-tAc",
+                "SELECT pid FROM pg_stat_activity WHERE application_name = "
+                f"'odoo-{self._server.pid}'",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        backends = {int(pid): _process_cpu_ms(int(pid)) for pid in out.stdout.split()}
+        return _process_cpu_ms(self._server.pid), backends
+
+    def server_cpu_since(self, before):
+        """``(odoo_ms, postgresql_ms)`` of CPU used since ``before`` (``server_cpu``)."""
+        after = self.server_cpu()
+        if before is None or after is None:
+            return None
+        # A backend opened since counts from zero; one closed is lost.
+        postgresql = sum(ms - before[1].get(pid, 0.0) for pid, ms in after[1].items())
+        return after[0] - before[0], postgresql
+
+    def cpu_note(self, note, before, runs):
+        """``note`` with the CPU time per run since ``before`` (``server_cpu``)."""
+        used = self.server_cpu_since(before)
+        if used is None or not runs:
+            return note
+        return self.cpu_text(note, used[0] / runs, used[1] / runs)
+
+    @staticmethod
+    def cpu_text(note, odoo_ms, postgresql_ms):
+        cpu = f"CPU a run: {odoo_ms:.0f} ms Odoo + {postgresql_ms:.0f} ms PostgreSQL"
+        return f"{note}; {cpu}" if note else cpu
 
     def server_url(self):
         """Start (once) an Odoo HTTP server on the bench database."""

@@ -7,6 +7,7 @@ from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import lazy
 
 from .portal import CustomerPortalHelpdeskSla, HelpdeskTicketSlaController
 
@@ -43,8 +44,11 @@ class CustomerPortalHelpdeskDesk(CustomerPortalHelpdeskSla):
         # For the templates of /my (the home's support desk entry); not a counter:
         # /my/counters answers only the counters the page asks for.
         values = super()._prepare_portal_layout_values()
-        # a visitor (public pages using the portal layout) has no support desk
-        values["sla_desk_access"] = not request.env.user._is_public() and desk_follower()
+        # a visitor (public pages using the portal layout) has no support desk;
+        # lazy: its two queries only on the page that shows the entry (/my)
+        values["sla_desk_access"] = lazy(
+            lambda: not request.env.user._is_public() and desk_follower()
+        )
         return values
 
     def _prepare_home_portal_values(self, counters):

@@ -8,10 +8,6 @@ from odoo.addons.household_accounts.form_values import parse_id
 from .portal_form import TeleserviceFormPortal
 
 
-class StepRefused(Exception):
-    """A step with errors: what it stored so far is rolled back."""
-
-
 class TeleserviceJustificatifPortal(TeleserviceFormPortal):
     """The justificatifs step of a form: for each type the téléservice needs, a
     valid document of the household's space, or new pages uploaded."""
@@ -25,11 +21,20 @@ class TeleserviceJustificatifPortal(TeleserviceFormPortal):
         if household:
             # The household's documents, read with the citizen's rights
             # (superuser for a visitor, who has no household).
-            documents = Justificatif.search(
+            documents = Justificatif.search_fetch(
                 [
                     ("household_id", "=", household.id),
                     ("type_id", "in", draft.teleservice_id.justificatif_type_ids.ids),
-                ]
+                ],
+                [
+                    "name",
+                    "type_id",
+                    "household_id",
+                    "state",
+                    "date_valid_until",
+                    "partner_id",
+                    "comment",
+                ],
             )
         options = []
         for jtype in draft.teleservice_id.justificatif_type_ids:
@@ -94,57 +99,52 @@ class TeleserviceJustificatifPortal(TeleserviceFormPortal):
         )
 
     def _save_justificatifs(self, draft, options, chosen):
-        """Link the chosen documents, store the uploaded ones; ``{type id: error}``."""
+        """Link the chosen documents, store the uploaded ones; ``{type id: error}``.
+        Every choice and file is checked before anything is stored; the new
+        documents (and their pages) are then created in one batch."""
         errors = {}
-        links = []
         Justificatif = request.env["collectivite.justificatif"]
+        documents = {}  # type: a document of the household
+        new_pages = {}  # type: checked values of the pages of a new document
+        for jtype, usable, _other in options:
+            choice = chosen.get(jtype.id) or ""
+            if choice == "new":
+                uploads = [
+                    (upload.filename, upload.read())
+                    for upload in request.httprequest.files.getlist(f"upload_{jtype.id}")
+                    if upload.filename
+                ]
+                if not uploads:
+                    errors[jtype.id] = request.env._("Choose the file(s) of the document to send.")
+                    continue
+                try:
+                    new_pages[jtype] = Justificatif._portal_page_values(uploads)
+                except ValidationError as error:
+                    errors[jtype.id] = error.args[0]
+            else:
+                choice_id = parse_id(choice)
+                document = usable.filtered(lambda j, c=choice_id: j.id == c)
+                if not document:
+                    errors[jtype.id] = request.env._(
+                        "Choose one of your documents or send a new one."
+                    )
+                    continue
+                documents[jtype] = document
+        if errors:
+            # Nothing stored: the errors are shown.
+            return errors
         try:
             with request.env.cr.savepoint():
-                for jtype, usable, _other in options:
-                    choice = chosen.get(jtype.id) or ""
+                if new_pages:
+                    documents.update(Justificatif._portal_create_documents(draft, new_pages))
+                links = []
+                for jtype, _usable, _other in options:
+                    document = documents[jtype]
                     current = draft.justificatif_ids.filtered(lambda j, t=jtype: j.type_id == t)
-                    if choice == "new":
-                        uploads = [
-                            (upload.filename, upload.read())
-                            for upload in request.httprequest.files.getlist(f"upload_{jtype.id}")
-                            if upload.filename
-                        ]
-                        if not uploads:
-                            errors[jtype.id] = request.env._(
-                                "Choose the file(s) of the document to send."
-                            )
-                            continue
-                        try:
-                            with request.env.cr.savepoint():
-                                pages = Justificatif._portal_pages(uploads)
-                                # sudo: the citizen's upload for their own draft
-                                document = Justificatif.sudo().create(
-                                    {
-                                        "name": jtype.name,
-                                        "type_id": jtype.id,
-                                        "household_id": draft.household_id.id,
-                                        "partner_id": draft.subject_id.id,
-                                        "company_id": draft.company_id.id,
-                                        "page_ids": [Command.set(pages.ids)],
-                                    }
-                                )
-                        except ValidationError as error:
-                            errors[jtype.id] = error.args[0]
-                            continue
-                    else:
-                        choice_id = parse_id(choice)
-                        document = usable.filtered(lambda j, c=choice_id: j.id == c)
-                        if not document:
-                            errors[jtype.id] = request.env._(
-                                "Choose one of your documents or send a new one."
-                            )
-                            continue
                     links += [Command.unlink(j.id) for j in current - document]
                     links.append(Command.link(document.id))
-                if errors:
-                    raise StepRefused()
                 draft.write({"justificatif_ids": links})
-        except StepRefused:
-            # Nothing stored: the savepoint is rolled back, the errors are shown.
-            return errors
+        except ValidationError as error:
+            # Nothing stored (the savepoint is rolled back): shown on the first new document.
+            errors[next(iter(new_pages), options[0][0]).id] = error.args[0]
         return errors

@@ -9,6 +9,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.collectivite_request import OPEN_STATES
+from .portal_dates import date_formatter
 
 DECIDED_STATES = ("validated", "refused", "cancelled", "notified", "closed", "archived")
 # Longest message or answer a citizen writes.
@@ -83,16 +84,33 @@ class RequestPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        requests = Request.search(
+        # The columns the list shows, read with the search (one query).
+        requests = Request.search_fetch(
             domain,
+            [
+                "name",
+                "teleservice_id",
+                "subject_name",
+                "date_submitted",
+                "date_qos_deadline",
+                "state",
+            ],
             order=sortings[sortby]["order"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
+        format_date = date_formatter(request.env)
         values = dict(
             self._prepare_portal_layout_values(),
             page_name="teleservice_requests",
             requests=requests,
+            dates={
+                record.id: (
+                    format_date(record.date_submitted),
+                    format_date(record.date_qos_deadline) if record.state in OPEN_STATES else "",
+                )
+                for record in requests
+            },
             pager=pager,
             default_url="/my/demandes",
             searchbar_sortings=sortings,

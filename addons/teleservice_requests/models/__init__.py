@@ -55,4 +55,5 @@ from . import (
     collectivite_request_refusal,
     collectivite_teleservice_help,
     collectivite_legal_page,
+    mail_template,
 )

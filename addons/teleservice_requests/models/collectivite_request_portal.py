@@ -23,6 +23,15 @@ PORTAL_STATE_LABELS = {
     "closed": _lt("Request closed"),
     "archived": _lt("Request closed"),
 }
+# The colour of the state's badge (the label says it in words too).
+PORTAL_STATE_BADGES = {
+    "incomplete": "text-bg-warning",
+    "validated": "bg-success-subtle text-success-emphasis",
+    "refused": "text-bg-danger",
+    "cancelled": "text-bg-secondary",
+    "closed": "text-bg-light",
+    "archived": "text-bg-light",
+}
 # The states the citizen is mailed about (the submission has its accusé de réception).
 CITIZEN_MAIL_STATES = (
     "in_progress",
@@ -128,6 +137,11 @@ class CollectiviteRequest(models.Model):
             if request.state not in labels:
                 labels[request.state] = request._portal_state_label()
             request.portal_state_label = labels[request.state]
+
+    def _portal_state_badge_class(self):
+        """The classes of the state's badge on the citizen's pages."""
+        self.ensure_one()
+        return PORTAL_STATE_BADGES.get(self.state, "bg-info-subtle text-info-emphasis")
 
     def _portal_state_label(self):
         self.ensure_one()
@@ -352,17 +366,17 @@ class CollectiviteRequest(models.Model):
         citizen reads it through the request, as long as they may read it."""
         template = self.env.ref(template_xmlid)
         subtype = self.env.ref("teleservice_requests.mail_subtype_citizen_update")
-        bodies = template._render_field("body_html", self.ids, compute_lang=True)
-        subjects = template._render_field("subject", self.ids, compute_lang=True)
+        # Rendered once for the history and the mail.
+        rendered = template._collectivite_render(self.ids)
         for request in self:
             request.message_post(
-                body=bodies[request.id],
-                subject=subjects[request.id],
+                body=rendered[request.id]["body_html"],
+                subject=rendered[request.id]["subject"],
                 message_type="notification",
                 subtype_id=subtype.id,
                 author_id=request.company_id.partner_id.id,
             )
-            template.send_mail(request.id, email_layout_xmlid="mail.mail_notification_light")
+        template._collectivite_send_rendered(rendered, "mail.mail_notification_light")
 
     def _check_citizen_can_modify(self):
         # sudo: whether an agent holds the lock, not who (agent-only fields)

@@ -55,9 +55,13 @@ class CollectiviteRequest(models.Model):
             [("id", "=", self.id), ("state", "=", "draft"), ("channel", "=", "portal")]
             + self._portal_owner_domain(partner)
         )
-        if not owned or (self.household_id and not self.sudo().household_id.is_active):
+        if not owned:
             raise AccessError(self.env._("This draft is not yours."))
-        return self.sudo()  # sudo: the citizen's own draft, checked above
+        draft = self.sudo()  # sudo: the citizen's own draft, checked above
+        # (its household read once, in superuser mode: the rules were just applied)
+        if draft.household_id and not draft.household_id.is_active:
+            raise AccessError(self.env._("This draft is not yours."))
+        return draft
 
     @api.model
     def _portal_find_draft(self, teleservice, partner, subject):

@@ -23,10 +23,15 @@ class CollectiviteTeleservice(models.Model):
     def _portal_catalogue(self, company):
         """The online téléservices of ``company``, in the catalogue's order
         (read by anyone, visitors included: only public fields are shown)."""
-        return (
-            self.sudo()  # sudo: the public catalogue, online téléservices of one commune
-            .search([("company_id", "=", company.id), ("is_online", "=", True)])
-            .sorted(lambda t: (t.category_id.sequence, t.category_id.name, t.sequence, t.id))
+        # sudo: the public catalogue, online téléservices of one commune; what its
+        # cards show is read with the search, their categories in one more query
+        teleservices = self.sudo().search_fetch(
+            [("company_id", "=", company.id), ("is_online", "=", True)],
+            ["name", "sequence", "category_id", "portal_summary", "needs_household"],
+        )
+        teleservices.category_id.fetch(["sequence", "name"])
+        return teleservices.sorted(
+            lambda t: (t.category_id.sequence, t.category_id.name, t.sequence, t.id)
         )
 
     def _portal_registration(self, today=None):
