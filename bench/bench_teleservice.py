@@ -230,7 +230,8 @@ def generate(bench):
                     qos_notified_level, requester_id, requester_name, subject_id, subject_name,
                     date_submitted, date_qos_deadline, date_qos_alert, is_urgent, is_late,
                     is_new_notified, is_anonymized, last_agent_id, date_last_action,
-                    date_validated, date_closed, create_date, write_date, create_uid, write_uid)
+                    date_validated, date_closed, payment_state, create_date, write_date,
+                    create_uid, write_uid)
                 SELECT 'DEM-B-' || lpad(g::text, 7, '0'),
                        (%(ts)s::int[])[ts], (%(cats)s::int[])[ts], %(company)s,
                        CASE WHEN g %% 3 = 0 THEN 'counter' ELSE 'portal' END,
@@ -246,7 +247,7 @@ def generate(bench):
                             THEN submitted + interval '5 days' END,
                        CASE WHEN state IN ('closed', 'archived')
                             THEN submitted + interval '20 days' END,
-                       submitted, submitted, 1, 1
+                       'none', submitted, submitted, 1, 1
                   FROM dated JOIN res_partner p ON p.id = dated.requester
                 """,
                 {

@@ -7,6 +7,10 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+# "Mes courriers" shows 20 letters a page; a class attribute would set the page size of
+# every portal list (the controllers of all addons are one class).
+LETTERS_PER_PAGE = 20
+
 
 class CourrierPortal(CustomerPortal):
     """“Mes courriers”: the letters and e-mails sent to the citizen's household.
@@ -15,8 +19,6 @@ class CourrierPortal(CustomerPortal):
     keeps them to their household's letters, never SMS, calls or notes); the
     PDF is served only after that read succeeded.
     """
-
-    _items_per_page = 20
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -49,10 +51,10 @@ class CourrierPortal(CustomerPortal):
             url_args={"sortby": sortby},
             total=count,
             page=page,
-            step=self._items_per_page,
+            step=LETTERS_PER_PAGE,
         )
         letters = Letter.search(
-            [], order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+            [], order=sortings[sortby]["order"], limit=LETTERS_PER_PAGE, offset=pager["offset"]
         )
         values = dict(
             self._prepare_portal_layout_values(),
