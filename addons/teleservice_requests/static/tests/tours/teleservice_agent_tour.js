@@ -79,6 +79,10 @@ registry.category("web_tour.tours").add("teleservice_agent_tour", {
             run: "click",
         },
         {
+            content: "The request is marked complete before it is validated",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Complète')",
+        },
+        {
             content: "Validate the request",
             trigger: ".o_form_statusbar button[name='action_validate']",
             run: "click",
