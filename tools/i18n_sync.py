@@ -4,8 +4,10 @@ that every term is translated at every place it is used.
 
 usage: python3 tools/i18n_sync.py DATABASE [addon ...]
 
-Then translate the entries left without a French text whose source is English
-(``msgstr ""``); ``collectivite_base``'s ``test_translations`` checks the references.
+It prints the entries left without a French text (``msgstr ""``): translate those whose
+source is English, and give those written in French (demo records, shipped content) their
+own text as ``msgstr``; ``tests/test_repository.py`` refuses an empty one and
+``collectivite_base``'s ``test_translations`` checks the references.
 """
 
 import os
@@ -38,6 +40,8 @@ def main():
             synced.save(po_path(module))
             untranslated = [entry.msgid for entry in synced if not entry.msgstr]
             print(f"{module}: {len(synced)} terms, {len(untranslated)} without a French text")
+            for msgid in untranslated:
+                print(f"    {msgid[:100]!r}")
 
 
 if __name__ == "__main__":
