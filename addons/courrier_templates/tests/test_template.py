@@ -13,8 +13,7 @@ class TestLetterTemplate(CourrierCommon):
         the Martin household (a household, a requester with a login, a person
         concerned, a legal regime)."""
         demo = self.env.ref("household_accounts.household_martin", raise_if_not_found=False)
-        if not demo:
-            self.skipTest("demo data not loaded")
+        self.assertTrue(demo, "make test installs the demo data this test reads")
         request = self.env["collectivite.request"].search(
             [("household_id", "=", demo.id), ("date_validated", "!=", False)], limit=1
         )
