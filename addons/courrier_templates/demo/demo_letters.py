@@ -54,5 +54,7 @@ class CollectiviteLetterDemo(models.AbstractModel):
                 means,
                 template=ref(template_xmlid).with_user(agent) if template_xmlid else None,
                 text=text or None,
-                internal_note="Courrier de démonstration." if means == "mail" else None,
+                internal_note="Envoyé en lettre recommandée avec accusé de réception."
+                if means == "mail"
+                else None,
             )

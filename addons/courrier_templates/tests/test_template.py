@@ -116,3 +116,16 @@ class TestLetterTemplate(CourrierCommon):
         self.assertIn("rejet", body)
         self.assertIn("deux mois", body)
         self.assertIn("tribunal administratif", body)
+
+    def test_acknowledgement_without_implicit_decision(self):
+        """A téléservice where silence makes no decision: the acknowledgement
+        says nothing of an implicit decision (no sentence left with a blank
+        date) nor of its appeal."""
+        self.teleservice.legal_regime = "none"
+        self.request.invalidate_recordset()
+        self.assertFalse(self.request.letter_date_legal_decision)
+        ack = self.env.ref("courrier_templates.letter_template_acknowledgement")
+        _title, body = ack._render_letter(self.request)[self.request.id]
+        self.assertIn(self.request.letter_date_submitted, body)
+        self.assertNotIn("silence", body)
+        self.assertNotIn("implicite", body)
