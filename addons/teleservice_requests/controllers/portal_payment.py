@@ -231,7 +231,17 @@ class CollectivitePaymentPortal(PaymentPortal):
         try:
             lines = Daily.search([("id", "in", wanted)], order="date, regie_id")
         except AccessError as error:
-            raise NotFound() from error
+            if not request.env.user._is_internal():
+                raise NotFound() from error
+            # An agent without the right is told so, in their language.
+            return request.make_response(
+                request.env._(
+                    "You may not export the régies' daily totals: ask your administrator "
+                    "for the payments' right."
+                ),
+                headers=[("Content-Type", "text/plain; charset=utf-8")],
+                status=403,
+            )
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";").writerows(lines._csv_rows())
         return request.make_response(

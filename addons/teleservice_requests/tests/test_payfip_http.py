@@ -270,3 +270,10 @@ class TestPayFiPHttp(JsonRpcMixin, HttpCase, PayFiPCommon):
         self.authenticate("ts_citizen", "ts_citizen")
         response = self.url_open(f"/teleservice/payments/daily.csv?ids={line.id}")
         self.assertEqual(response.status_code, 404)
+        # an agent without the payments' right is told why, in French
+        new_test_user(self.env, login="ts_no_payment", groups="base.group_user", lang="fr_FR")
+        self.authenticate("ts_no_payment", "ts_no_payment")
+        response = self.url_open(f"/teleservice/payments/daily.csv?ids={line.id}")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("totaux journaliers des régies", response.text)
+        self.assertNotIn("6.00", response.text)
