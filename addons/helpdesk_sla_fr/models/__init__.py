@@ -1,4 +1,5 @@
 from . import (
+    collectivite_job_call_log,
     helpdesk_call_log,
     helpdesk_priority_matrix,
     helpdesk_sla_contract,
