@@ -229,7 +229,52 @@ class CollectiviteRequestDemo(models.AbstractModel):
         in_progress.write({"date_submitted": now - timedelta(days=13)})
         with server_marks(LOCK_BYPASS_MARK):
             (history | current).write({"lock_user_id": False, "lock_expiry": False})
+        told = now - timedelta(hours=1)
+        self._date_stories(
+            (history | current).filtered(lambda r: r.date_submitted and r.date_submitted < told)
+        )
         Request._cron_update_qos()
+
+    @api.model
+    def _date_stories(self, requests):
+        """Requests told in the past (their dates written after their walk)
+        keep a history of that past: the accusé de réception says the date
+        received and the answer expected that the request now shows, and
+        its messages are dated from the submission to the last action."""
+        template = self.env.ref("teleservice_requests.mail_template_request_acknowledgement")
+        rendered = template._collectivite_render(requests.ids)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [("model", "=", "collectivite.request"), ("res_id", "in", requests.ids)],
+                order="id",
+            )
+            .grouped("res_id")
+        )
+        now = fields.Datetime.now()
+        for request in requests:
+            story = messages.get(request.id)
+            if not story:
+                continue
+            values = rendered[request.id]
+            # the accusé de réception and its mail
+            acknowledgement = story.filtered(
+                lambda m, subject=values["subject"]: m.subject == subject
+            )
+            acknowledgement.write({"body": values["body_html"]})
+            start = request.date_submitted + timedelta(minutes=1)
+            end = min(request.date_closed or request.date_last_action or now, now)
+            # what came with the submission at once, the rest spread until the last action
+            last = max(acknowledgement.ids or [0])
+            first = story.filtered(lambda m, last=last: m.id <= last)
+            for index, message in enumerate(first):
+                message.date = start + timedelta(seconds=index)
+            rest = story - first
+            step = (end - start) / (len(rest) + 1)
+            for index, message in enumerate(rest, start=1):
+                message.date = start + step * index
+            request.date_acknowledged = start
 
     # ------------------------------------------------------------------ stories
     @api.model

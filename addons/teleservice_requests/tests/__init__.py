@@ -1,6 +1,7 @@
 from . import (
     test_back_office,
     test_crons,
+    test_demo_stories,
     test_form_values,
     test_http,
     test_integrity,
