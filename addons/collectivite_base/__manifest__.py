@@ -27,6 +27,7 @@
     "assets": {
         "web.assets_backend": [
             "collectivite_base/static/src/js/collectivite_job_progress.js",
+            "collectivite_base/static/src/js/user_timezone.js",
         ],
         "web.assets_tests": [
             "collectivite_base/static/tests/tours/*.js",
