@@ -86,7 +86,6 @@ class PaymentTransaction(models.Model):
 
     def _payfip_numcli(self):
         regie = self.collectivite_payment_id.sudo().regie_id  # sudo: régie of the fee
-        regie.fetch(["numcli"])  # not the whole régie
         return regie.numcli or self.provider_id.payfip_numcli
 
     def _payfip_exer(self):
