@@ -36,6 +36,17 @@ START_FIELDS = {
     ],
     "res.company": ["collectivite_payment_online", "collectivite_payment_message"],
 }
+SEQUENCE_CODE = "collectivite.payment"
+# What ir.sequence's _next reads of the sequence: found and read in one query.
+SEQUENCE_FIELDS = [
+    "name",
+    "implementation",
+    "use_date_range",
+    "prefix",
+    "suffix",
+    "padding",
+    "number_increment",
+]
 
 
 class CollectivitePayment(models.Model):
@@ -137,16 +148,51 @@ class CollectivitePayment(models.Model):
     def _today(self):
         """The régie's day: the collectivité's time zone, whoever pays (a citizen's own
         time zone, or none, would date a payment made after midnight on the day before)."""
+        return fields.Date.context_today(self.with_context(tz=self._company_tz()))
+
+    @api.model
+    def _company_tz(self):
+        """The time zone of the company's address, else of its working time, else Paris:
+        two columns read in one query, not the company, its partner and its calendar whole."""
         company = self.env.company
-        tz = company.partner_id.tz or company.resource_calendar_id.tz or "Europe/Paris"
-        return fields.Date.context_today(self.with_context(tz=tz))
+        Calendar = self.env["resource.calendar"]
+        self.env["res.company"].flush_model(["partner_id", "resource_calendar_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        Calendar.flush_model(["tz"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.tz, c.tz FROM %s co LEFT JOIN %s p ON p.id = co.partner_id "
+                "LEFT JOIN %s c ON c.id = co.resource_calendar_id WHERE co.id = %s",
+                SQL.identifier(company._table),
+                SQL.identifier(self.env["res.partner"]._table),
+                SQL.identifier(Calendar._table),
+                company.id,
+            )
+        )
+        row = self.env.cr.fetchone() or (None, None)
+        return row[0] or row[1] or "Europe/Paris"
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("collectivite.payment") or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if unnamed:
+            sequence = self._name_sequence()
+            for vals in unnamed:
+                vals["name"] = (sequence and sequence._next()) or "/"
         return super().create(vals_list)
+
+    @api.model
+    def _name_sequence(self):
+        """The sequence ``ir.sequence.next_by_code`` would draw the names from (the
+        company's, else the shared one), found and read in one query, not two."""
+        Sequence = self.env["ir.sequence"]
+        Sequence.browse().check_access("read")
+        return Sequence.search_fetch(
+            [("code", "=", SEQUENCE_CODE), ("company_id", "in", [self.env.company.id, False])],
+            SEQUENCE_FIELDS,
+            order="company_id",
+            limit=1,
+        )
 
     @api.depends("name", "amount")
     def _compute_display_name(self):

@@ -13,6 +13,32 @@ _logger = logging.getLogger(__name__)
 SETTLED = ("done", "cancel", "error")
 CHECK_AGAIN_MINUTES = 5
 CRON_BATCH = 50
+# What payment's create copies of the partner (payment.transaction.create).
+PARTNER_FIELDS = [
+    "name",
+    "parent_id",
+    "lang",
+    "email",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "phone",
+]
+# What the creation of a transaction and its redirect form read of the provider.
+PROVIDER_FIELDS = [
+    "code",
+    "state",
+    "company_id",
+    "redirect_form_view_id",
+    "payfip_numcli",
+    "payfip_saisie",
+    "payfip_service_url",
+    "payfip_payment_url",
+    "payfip_timeout",
+]
 
 
 class PaymentTransaction(models.Model):
@@ -38,9 +64,36 @@ class PaymentTransaction(models.Model):
         return txs
 
     # -------------------------------------------------------------- creation
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The currency before the amount: the ORM rounds the amount with the currency
+        # when it caches the new record, and reads the currency back from the database
+        # when it is not in the cache yet (one query per transaction).
+        vals_list = [
+            {"currency_id": vals["currency_id"], **vals} if "currency_id" in vals else vals
+            for vals in vals_list
+        ]
+        # The partners and providers read with the fields used, not whole (a no-op for
+        # what is already in the cache, e.g. the providers of the payment page).
+        self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        ).fetch(PARTNER_FIELDS)
+        Provider = self.env["payment.provider"]
+        Provider.browse(
+            {vals["provider_id"] for vals in vals_list if vals.get("provider_id")}
+        ).fetch([name for name in PROVIDER_FIELDS if name in Provider._fields])
+        return super().create(vals_list)
+
     def _payfip_numcli(self):
         regie = self.collectivite_payment_id.sudo().regie_id  # sudo: régie of the fee
         return regie.numcli or self.provider_id.payfip_numcli
+
+    def _payfip_exer(self):
+        """PayFiP's ``exer``: the year of the payment's day (the régie's, see
+        collectivite.payment._today), else of the user's day."""
+        payment = self.collectivite_payment_id
+        day = payment.date if payment else fields.Date.context_today(self)
+        return str(day.year)
 
     def _payfip_refdet(self):
         base = re.sub(r"[^A-Za-z0-9]", "", self.collectivite_payment_id.name or "ODOO")
@@ -70,7 +123,7 @@ class PaymentTransaction(models.Model):
                 f"{self.amount:.2f}",
                 email=email,
                 refdet=self._payfip_refdet(),
-                exer=str(fields.Date.context_today(self).year),
+                exer=self._payfip_exer(),
                 subject=payment.teleservice_id.name or self.reference,
                 timeout=provider.payfip_timeout,
             )

@@ -9,6 +9,7 @@ from . import (
     test_outside,
     test_payfip,
     test_payfip_client,
+    test_payfip_creation_cost,
     test_payfip_http,
     test_payfip_tour,
     test_portal_anonymous,
