@@ -60,16 +60,20 @@ class HelpdeskTicket(models.Model):
         if not self:
             return 0
         self.flush_model()
+        self.env["helpdesk.ticket.sla.deadline"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT id, company_id, sla_contract_id, is_oncall, priority, ticket_type,
-                          COALESCE(date_sla_start, create_date), sla_paused_hours,
-                          date_first_response, date_sla_paused IS NOT NULL, %(columns)s
-                     FROM %(table)s
-                    WHERE id = ANY(%(ids)s::int[]) AND sla_contract_id IS NOT NULL
-                    ORDER BY id""",
-                columns=SQL(", ").join(SQL.identifier(name) for name in DEADLINE_FIELDS),
+                """SELECT t.id, t.sla_deadline_id, t.sla_contract_id, t.is_oncall, t.priority,
+                          t.ticket_type, COALESCE(t.date_sla_start, t.create_date),
+                          t.sla_paused_hours, t.date_first_response,
+                          t.date_sla_paused IS NOT NULL, %(columns)s
+                     FROM %(table)s t
+                     JOIN %(deadline)s d ON d.id = t.sla_deadline_id
+                    WHERE t.id = ANY(%(ids)s::int[]) AND t.sla_contract_id IS NOT NULL
+                    ORDER BY t.id""",
+                columns=SQL(", ").join(SQL.identifier("d", name) for name in DEADLINE_FIELDS),
                 table=SQL.identifier(self._table),
+                deadline=SQL.identifier(self.env["helpdesk.ticket.sla.deadline"]._table),
                 ids=pg_array(self.ids),
             )
         )
@@ -109,7 +113,7 @@ class HelpdeskTicket(models.Model):
             new = tuple(values[name] or None for name in DEADLINE_FIELDS)
             if new == row[first:]:
                 continue
-            updates.append((row[0], *new))
+            updates.append((row[0], row[1], *new))
             if new[: len(LOGGED_FIELDS)] != row[first : first + len(LOGGED_FIELDS)]:
                 moved += 1
         if updates:
@@ -117,12 +121,15 @@ class HelpdeskTicket(models.Model):
         return moved
 
     def _deadline_store(self, rows):
-        """Write the recomputed values (``(id, values...)`` tuples in the
-        order of ``DEADLINE_FIELDS``) and the history of the moved due dates
-        (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row each)
-        in one statement: the values are sent once, the old ones read where
-        they are. No stored field computes from them, none is tracked."""
-        self.flush_model(DEADLINE_FIELDS)
+        """Write the recomputed values (``(ticket id, row id, values...)``
+        tuples, the values in the order of ``DEADLINE_FIELDS``) on the
+        tickets' rows of due dates (``helpdesk.ticket.sla.deadline``: the
+        ticket's own row is not rewritten) and the history of the moved due
+        dates (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row
+        each) in one statement: the values are sent once, the old ones read
+        where they are. No stored field computes from them, none is tracked."""
+        Deadline = self.env["helpdesk.ticket.sla.deadline"]
+        Deadline.flush_model(DEADLINE_FIELDS)
         History = self.env["collectivite.deadline.history"]
         History.flush_model()
         columns = list(zip(*rows, strict=True))
@@ -130,47 +137,49 @@ class HelpdeskTicket(models.Model):
             SQL(
                 """WITH v AS (
                         SELECT *
-                          FROM unnest(%(ids)s::int[], %(response)s::timestamp[],
+                          FROM unnest(%(ids)s::int[], %(rows)s::int[], %(response)s::timestamp[],
                                       %(resolution)s::timestamp[], %(deadline)s::timestamp[],
                                       %(at_risk)s::timestamp[], %(status)s::varchar[])
-                               AS v(id, response, resolution, deadline, at_risk, status)
+                               AS v(ticket_id, id, response, resolution, deadline, at_risk,
+                                    status)
                    ), old AS (
                         -- the snapshot of the statement: the values before the update
-                        SELECT t.id, t.date_response_due AS response,
-                               t.date_resolution_due AS resolution
-                          FROM %(table)s t JOIN v ON v.id = t.id
+                        SELECT v.ticket_id, d.date_response_due AS response,
+                               d.date_resolution_due AS resolution
+                          FROM %(table)s d JOIN v ON v.id = d.id
                    ), updated AS (
-                        UPDATE %(table)s AS t
+                        UPDATE %(table)s AS d
                            SET date_response_due = v.response,
                                date_resolution_due = v.resolution,
                                date_sla_deadline = v.deadline,
                                date_sla_at_risk = v.at_risk,
-                               sla_status = v.status,
-                               write_date = now() AT TIME ZONE 'UTC'
+                               sla_status = v.status
                           FROM v
-                         WHERE t.id = v.id
+                         WHERE d.id = v.id
                    )
                    INSERT INTO %(history)s (res_model, res_id, field_name, date, date_old,
                                             date_new)
-                   SELECT %(model)s, old.id, m.field_name, now() AT TIME ZONE 'UTC',
+                   SELECT %(model)s, old.ticket_id, m.field_name, now() AT TIME ZONE 'UTC',
                           m.date_old, m.date_new
                      FROM old
-                     JOIN v ON v.id = old.id
+                     JOIN v ON v.ticket_id = old.ticket_id
                     CROSS JOIN LATERAL (
                           VALUES ('date_response_due', old.response, v.response),
                                  ('date_resolution_due', old.resolution, v.resolution)
                           ) AS m(field_name, date_old, date_new)
                     WHERE m.date_old IS DISTINCT FROM m.date_new""",
-                table=SQL.identifier(self._table),
+                table=SQL.identifier(Deadline._table),
                 history=SQL.identifier(History._table),
                 model=self._name,
                 ids=pg_array(columns[0]),
-                response=pg_array(columns[1]),
-                resolution=pg_array(columns[2]),
-                deadline=pg_array(columns[3]),
-                at_risk=pg_array(columns[4]),
-                status=pg_array(columns[5]),
+                rows=pg_array(columns[1]),
+                response=pg_array(columns[2]),
+                resolution=pg_array(columns[3]),
+                deadline=pg_array(columns[4]),
+                at_risk=pg_array(columns[5]),
+                status=pg_array(columns[6]),
             )
         )
-        self.invalidate_model([*DEADLINE_FIELDS, "write_date"])
+        Deadline.invalidate_model(DEADLINE_FIELDS)
+        self.invalidate_model(DEADLINE_FIELDS)
         History.invalidate_model()
