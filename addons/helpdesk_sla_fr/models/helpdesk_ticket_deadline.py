@@ -7,7 +7,13 @@ whose window it overlaps, one history row per due date moved
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.collectivite_base.models.resource_calendar_working_time import (
+    US_PER_SECOND,
+    to_us,
+)
 from odoo.addons.collectivite_base.sql_arrays import pg_array
+
+from . import sla_planner
 
 DEADLINE_FIELDS = (
     "date_response_due",
@@ -56,97 +62,140 @@ class HelpdeskTicket(models.Model):
         moved (see ``collectivite.deadline.consumer``).
 
         Tens of thousands of tickets a batch: their columns are read in one
-        query (no record per ticket), the planner answers per calendar."""
+        query as integers (instants in microseconds since the epoch), planned
+        and compared as columns (``sla_planner.plan_columns``: no record, no
+        datetime nor dict per ticket), the planner answering per calendar."""
         if not self:
             return 0
         self.flush_model()
-        self.env["helpdesk.ticket.sla.deadline"].flush_model()
+        Deadline = self.env["helpdesk.ticket.sla.deadline"]
+        Deadline.flush_model()
         self.env.cr.execute(
             SQL(
                 """SELECT t.id, t.sla_deadline_id, t.sla_contract_id, t.is_oncall, t.priority,
-                          t.ticket_type, COALESCE(t.date_sla_start, t.create_date),
-                          t.sla_paused_hours, t.date_first_response,
-                          t.date_sla_paused IS NOT NULL, %(columns)s
+                          t.ticket_type, %(start)s, t.sla_paused_hours,
+                          t.date_first_response IS NOT NULL, t.date_sla_paused IS NOT NULL,
+                          %(columns)s, d.sla_status
                      FROM %(table)s t
                      JOIN %(deadline)s d ON d.id = t.sla_deadline_id
                     WHERE t.id = ANY(%(ids)s::int[]) AND t.sla_contract_id IS NOT NULL
                     ORDER BY t.id""",
-                columns=SQL(", ").join(SQL.identifier("d", name) for name in DEADLINE_FIELDS),
+                start=_us(SQL("COALESCE(t.date_sla_start, t.create_date)")),
+                columns=SQL(", ").join(
+                    _us(SQL.identifier("d", name)) for name in DEADLINE_FIELDS[:4]
+                ),
                 table=SQL.identifier(self._table),
-                deadline=SQL.identifier(self.env["helpdesk.ticket.sla.deadline"]._table),
+                deadline=SQL.identifier(Deadline._table),
                 ids=pg_array(self.ids),
             )
         )
         rows = self.env.cr.fetchall()
         if not rows:
             return 0
-        contracts = self.env["helpdesk.sla.contract"].browse({row[2] for row in rows})
-        calendars = {
-            contract.id: (contract.calendar_id, contract.oncall_calendar_id or contract.calendar_id)
+        (
+            ticket_ids,
+            row_ids,
+            contract_ids,
+            oncall,
+            priorities,
+            types,
+            starts,
+            paused_hours,
+            answered,
+            paused,
+            *old,
+        ) = (list(column) for column in zip(*rows, strict=True))
+        contracts = self.env["helpdesk.sla.contract"].browse(set(contract_ids))
+        calendar_of = {(contract.id, False): contract.calendar_id for contract in contracts} | {
+            (contract.id, True): contract.oncall_calendar_id or contract.calendar_id
             for contract in contracts
         }
-        contract_of = {contract.id: contract for contract in contracts}
-        items = [
+        share_of = {contract.id: contract.at_risk_share for contract in contracts}
+        plan = sla_planner.plan_columns(
             {
-                "contract": contract_of[row[2]],
-                "calendar": calendars[row[2]][1 if row[3] else 0],
-                "priority": row[4],
-                "ticket_type": row[5],
-                "start": row[6],
-                "paused_hours": row[7],
-                "first_response": row[8],
-            }
-            for row in rows
+                "contract": contract_ids,
+                "share": [share_of[contract_id] for contract_id in contract_ids],
+                "calendar": [calendar_of[key] for key in zip(contract_ids, oncall, strict=True)],
+                "priority": priorities,
+                "ticket_type": types,
+                "start": starts,
+                "paused_hours": paused_hours,
+                "answered": answered,
+            },
+            contracts._target_map(),
+        )
+        # stored to the second (the values read back compare equal)
+        new = [
+            [None if value is None else value - value % US_PER_SECOND for value in plan[name]]
+            for name in ("response", "resolution", "deadline", "at_risk")
         ]
-        plans = self._sla_plan(items)
-        now = fields.Datetime.now()
-        first = len(rows[0]) - len(DEADLINE_FIELDS)
-        updates = []
-        moved = 0
-        for row, values in zip(rows, plans, strict=True):
-            for name in DEADLINE_FIELDS[:4]:
-                if values[name]:
-                    values[name] = values[name].replace(microsecond=0)
-            values["sla_status"] = self._sla_status_of(
-                values, now, paused=row[9], current=row[first + 4]
+        now = to_us(fields.Datetime.now())
+        open_status = sla_planner.open_status
+        new.append(
+            [
+                open_status(deadline, at_risk, now, is_paused, current) or None
+                for deadline, at_risk, is_paused, current in zip(
+                    new[2], new[3], paused, old[4], strict=True
+                )
+            ]
+        )
+        changed = [
+            index
+            for index, (values, before) in enumerate(
+                zip(zip(*new, strict=True), zip(*old, strict=True), strict=True)
             )
-            new = tuple(values[name] or None for name in DEADLINE_FIELDS)
-            if new == row[first:]:
-                continue
-            updates.append((row[0], row[1], *new))
-            if new[: len(LOGGED_FIELDS)] != row[first : first + len(LOGGED_FIELDS)]:
-                moved += 1
-        if updates:
-            self._deadline_store(updates)
+            if values != before
+        ]
+        moved = sum(
+            1
+            for index in changed
+            if new[0][index] != old[0][index] or new[1][index] != old[1][index]
+        )
+        if changed:
+            self._deadline_store(
+                [ticket_ids[index] for index in changed],
+                [row_ids[index] for index in changed],
+                [[column[index] for index in changed] for column in new],
+            )
         return moved
 
-    def _deadline_store(self, rows):
-        """Write the recomputed values (``(ticket id, row id, values...)``
-        tuples, the values in the order of ``DEADLINE_FIELDS``) on the
-        tickets' rows of due dates (``helpdesk.ticket.sla.deadline``: the
-        ticket's own row is not rewritten) and the history of the moved due
-        dates (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row
-        each) in one statement: the values are sent once, the old ones read
-        where they are. No stored field computes from them, none is tracked."""
+    def _deadline_store(self, ticket_ids, row_ids, values):
+        """Write the recomputed values on the tickets' rows of due dates
+        (``helpdesk.ticket.sla.deadline``, ids ``row_ids``: the ticket's own
+        row is not rewritten) and the history of the moved due dates
+        (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row each)
+        in one statement: the values are sent once, the old ones read where
+        they are. ``values`` holds one column per name of ``DEADLINE_FIELDS``,
+        the instants in microseconds since the epoch (whole seconds), ``None``
+        for none. No stored field computes from them, none is tracked."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
         Deadline.flush_model(DEADLINE_FIELDS)
         History = self.env["collectivite.deadline.history"]
         History.flush_model()
-        columns = list(zip(*rows, strict=True))
+        seconds = [
+            [None if value is None else value // US_PER_SECOND for value in column]
+            for column in values[:4]
+        ]
         self.env.cr.execute(
             SQL(
                 """WITH v AS (
-                        SELECT *
-                          FROM unnest(%(ids)s::int[], %(rows)s::int[], %(response)s::timestamp[],
-                                      %(resolution)s::timestamp[], %(deadline)s::timestamp[],
-                                      %(at_risk)s::timestamp[], %(status)s::varchar[])
+                        SELECT v.ticket_id, v.id,
+                               %(epoch)s + v.response * interval '1 second' AS response,
+                               %(epoch)s + v.resolution * interval '1 second' AS resolution,
+                               %(epoch)s + v.deadline * interval '1 second' AS deadline,
+                               %(epoch)s + v.at_risk * interval '1 second' AS at_risk,
+                               v.status
+                          FROM unnest(%(ids)s::int[], %(rows)s::int[], %(response)s::int8[],
+                                      %(resolution)s::int8[], %(deadline)s::int8[],
+                                      %(at_risk)s::int8[], %(status)s::varchar[])
                                AS v(ticket_id, id, response, resolution, deadline, at_risk,
                                     status)
                    ), old AS (
                         -- the snapshot of the statement: the values before the update
-                        SELECT v.ticket_id, d.date_response_due AS response,
-                               d.date_resolution_due AS resolution
-                          FROM %(table)s d JOIN v ON v.id = d.id
+                        SELECT v.ticket_id, v.response, v.resolution,
+                               d.date_response_due AS old_response,
+                               d.date_resolution_due AS old_resolution
+                          FROM v JOIN %(table)s d ON d.id = v.id
                    ), updated AS (
                         UPDATE %(table)s AS d
                            SET date_response_due = v.response,
@@ -162,24 +211,30 @@ class HelpdeskTicket(models.Model):
                    SELECT %(model)s, old.ticket_id, m.field_name, now() AT TIME ZONE 'UTC',
                           m.date_old, m.date_new
                      FROM old
-                     JOIN v ON v.ticket_id = old.ticket_id
                     CROSS JOIN LATERAL (
-                          VALUES ('date_response_due', old.response, v.response),
-                                 ('date_resolution_due', old.resolution, v.resolution)
+                          VALUES ('date_response_due', old.old_response, old.response),
+                                 ('date_resolution_due', old.old_resolution, old.resolution)
                           ) AS m(field_name, date_old, date_new)
                     WHERE m.date_old IS DISTINCT FROM m.date_new""",
+                epoch=SQL("'epoch'::timestamp"),
                 table=SQL.identifier(Deadline._table),
                 history=SQL.identifier(History._table),
                 model=self._name,
-                ids=pg_array(columns[0]),
-                rows=pg_array(columns[1]),
-                response=pg_array(columns[2]),
-                resolution=pg_array(columns[3]),
-                deadline=pg_array(columns[4]),
-                at_risk=pg_array(columns[5]),
-                status=pg_array(columns[6]),
+                ids=pg_array(ticket_ids),
+                rows=pg_array(row_ids),
+                response=pg_array(seconds[0]),
+                resolution=pg_array(seconds[1]),
+                deadline=pg_array(seconds[2]),
+                at_risk=pg_array(seconds[3]),
+                status=pg_array(values[4]),
             )
         )
         Deadline.invalidate_model(DEADLINE_FIELDS)
         self.invalidate_model(DEADLINE_FIELDS)
         History.invalidate_model()
+
+
+def _us(column):
+    """SQL: the naive UTC instant ``column`` as integer microseconds since the
+    epoch (``NULL`` stays ``NULL``)."""
+    return SQL("(extract(epoch FROM %s) * 1000000)::int8", column)
