@@ -239,7 +239,7 @@ def run(bench):
 
             def search(status=status):
                 # the search view's filters: open tickets at risk / past their deadline
-                domain = [("sla_status", "=", status), ("closed_date", "=", False)]
+                domain = [("sla_status", "=", status), ("sla_is_open", "=", True)]
                 Ticket.search_fetch(
                     domain,
                     ["number", "name", "sla_status", "date_sla_deadline"],

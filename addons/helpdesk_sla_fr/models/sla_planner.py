@@ -37,7 +37,9 @@ def plan_columns(tickets, targets, at_risk=True):
     """Due dates of ``tickets``, a dict of aligned columns: ``contract``
     (ids, falsy when none), ``share`` (the contract's at-risk percentage),
     ``calendar``, ``priority``, ``ticket_type``, ``start`` (microseconds),
-    ``paused_hours`` and ``answered`` (a first response was given).
+    ``paused_hours`` and ``answered`` (a first response was given). The
+    ``calendar`` column may hold keys (e.g. ids, cheaper to hash than
+    records) of the calendars given in ``tickets["calendars"]``.
 
     Returns the columns ``response``, ``resolution``, ``deadline`` (the next
     deadline: first response, then resolution) and, when ``at_risk``,
@@ -70,7 +72,9 @@ def plan_columns(tickets, targets, at_risk=True):
             amounts.append(amount)
     # one call per calendar and unit, with one amount per start
     for (calendar, unit), (indexes, kinds, amounts) in groups.items():
-        dues = calendar._add_working_time_us([starts[i] for i in indexes], amounts, unit)
+        dues = _calendar(tickets, calendar)._add_working_time_us(
+            [starts[i] for i in indexes], amounts, unit
+        )
         for index, kind, value in zip(indexes, kinds, dues, strict=True):
             due[kind][index] = value
     _shift_by_pauses(tickets, due)
@@ -98,7 +102,7 @@ def _shift_by_pauses(tickets, due):
                     kinds.append(kind)
                     amounts.append(hours)
     for calendar, (indexes, kinds, amounts) in shifts.items():
-        dues = calendar._add_working_time_us(
+        dues = _calendar(tickets, calendar)._add_working_time_us(
             [due[kind][i] for i, kind in zip(indexes, kinds, strict=True)], amounts, "hours"
         )
         for index, kind, value in zip(indexes, kinds, dues, strict=True):
@@ -116,7 +120,8 @@ def at_risk_columns(tickets, deadline):
         if value is not None:
             by_calendar[calendar].append(index)
     shares = tickets["share"]
-    for calendar, indexes in by_calendar.items():
+    for key, indexes in by_calendar.items():
+        calendar = _calendar(tickets, key)
         allowed = calendar._working_time_between_us(
             [starts[i] for i in indexes], [deadline[i] for i in indexes]
         )
@@ -133,6 +138,11 @@ def at_risk_columns(tickets, deadline):
             for index, value in zip(risky, dates, strict=True):
                 result[index] = value
     return result
+
+
+def _calendar(tickets, key):
+    calendars = tickets.get("calendars")
+    return calendars[key] if calendars else key
 
 
 def _columns(items):
