@@ -87,14 +87,18 @@ class HelpdeskTicketSlaDeadline(models.Model):
         # Few open tickets are breached among many closed ones: without the
         # statistics of the pair, the planner multiplies both shares, expects
         # too many rows and scans the tickets instead of joining them by index.
-        cr.execute(
-            SQL(
-                "CREATE STATISTICS IF NOT EXISTS %s (dependencies, mcv) "
-                "ON sla_status, sla_is_open FROM %s",
-                SQL.identifier(f"{self._table}_status_open_stat"),
-                SQL.identifier(self._table),
+        statistics = f"{self._table}_status_open_stat"
+        cr.execute("SELECT 1 FROM pg_statistic_ext WHERE stxname = %s", [statistics])
+        if not cr.fetchone():
+            cr.execute(
+                SQL(
+                    "CREATE STATISTICS %s (dependencies, mcv) ON sla_status, sla_is_open FROM %s",
+                    SQL.identifier(statistics),
+                    SQL.identifier(self._table),
+                )
             )
-        )
+            # computed by the next ANALYZE (autovacuum's), or now
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(self._table)))
 
     def _check_server_write(self):
         if not (self.env.su or is_marked("sla_internal")):
