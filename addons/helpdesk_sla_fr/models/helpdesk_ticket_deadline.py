@@ -79,7 +79,12 @@ class HelpdeskTicket(models.Model):
                      FROM %(table)s t
                      JOIN %(deadline)s d ON d.id = t.sla_deadline_id
                     WHERE t.id = ANY(%(ids)s::int[]) AND t.sla_contract_id IS NOT NULL
+                      -- a batch is a range of ids (the job's order): read that range of
+                      -- the table by its index, not the whole table
+                      AND t.id BETWEEN %(first)s AND %(last)s
                     ORDER BY t.id""",
+                first=min(self.ids),
+                last=max(self.ids),
                 start=_us(SQL("COALESCE(t.date_sla_start, t.create_date)")),
                 columns=SQL(", ").join(
                     _us(SQL.identifier("d", name)) for name in DEADLINE_FIELDS[:4]
