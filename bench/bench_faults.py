@@ -194,28 +194,31 @@ def _escalation(bench):
         # DUE_TICKETS open tickets past their deadline, not escalated yet (their
         # values are put back afterwards: the helpdesk bench counts due tickets).
         cr.execute(
-            """SELECT id, sla_status, escalation_level, date_sla_paused, date_sla_deadline,
-                      date_sla_at_risk, date_escalation_notified, user_id, team_id, stage_id
-                 FROM helpdesk_ticket
-                WHERE name LIKE 'bench ticket %%' AND closed_date IS NULL
-                  AND sla_contract_id = %s
-                ORDER BY id DESC LIMIT %s""",
+            """SELECT t.id, d.sla_status, t.escalation_level, t.date_sla_paused,
+                      d.date_sla_deadline, d.date_sla_at_risk, t.date_escalation_notified,
+                      t.user_id, t.team_id, t.stage_id
+                 FROM helpdesk_ticket t
+                 JOIN helpdesk_ticket_sla_deadline d ON d.id = t.sla_deadline_id
+                WHERE t.name LIKE 'bench ticket %%' AND t.closed_date IS NULL
+                  AND t.sla_contract_id = %s
+                ORDER BY t.id DESC LIMIT %s""",
             [contract.id, DUE_TICKETS],
         )
         saved = cr.fetchall()
         cr.execute(
-            """UPDATE helpdesk_ticket SET sla_status = 'on_time', escalation_level = 1,
-                      date_sla_paused = NULL,
-                      date_sla_deadline = now() at time zone 'UTC' - interval '2 hours',
-                      date_sla_at_risk = now() at time zone 'UTC' - interval '3 hours'
-                WHERE id IN (SELECT id FROM helpdesk_ticket
-                              WHERE name LIKE 'bench ticket %%' AND closed_date IS NULL
-                                AND sla_contract_id = %s
-                              ORDER BY id DESC LIMIT %s)
+            """UPDATE helpdesk_ticket SET escalation_level = 1, date_sla_paused = NULL
+                WHERE id = ANY(%s)
             RETURNING number""",
-            [contract.id, DUE_TICKETS],
+            [[row[0] for row in saved]],
         )
         numbers = {row[0] for row in cr.fetchall()}
+        cr.execute(
+            """UPDATE helpdesk_ticket_sla_deadline SET sla_status = 'on_time',
+                      date_sla_deadline = now() at time zone 'UTC' - interval '2 hours',
+                      date_sla_at_risk = now() at time zone 'UTC' - interval '3 hours'
+                WHERE id IN (SELECT sla_deadline_id FROM helpdesk_ticket WHERE id = ANY(%s))""",
+            [[row[0] for row in saved]],
+        )
         cr.commit()
     since = _now(bench)
     xmlid = "helpdesk_sla_fr.ir_cron_sla_escalate"
@@ -254,11 +257,16 @@ def _escalation(bench):
     ok = killed and not remaining() and not (notes_twice or no_note or twice or missing)
     with bench.env() as env:
         env.cr.executemany(
-            """UPDATE helpdesk_ticket SET sla_status = %s, escalation_level = %s,
-                      date_sla_paused = %s, date_sla_deadline = %s, date_sla_at_risk = %s,
+            """UPDATE helpdesk_ticket SET escalation_level = %s, date_sla_paused = %s,
                       date_escalation_notified = %s, user_id = %s, team_id = %s, stage_id = %s
                 WHERE id = %s""",
-            [row[1:] + row[:1] for row in saved],
+            [(*row[2:4], *row[6:], row[0]) for row in saved],
+        )
+        env.cr.executemany(
+            """UPDATE helpdesk_ticket_sla_deadline SET sla_status = %s, date_sla_deadline = %s,
+                      date_sla_at_risk = %s
+                WHERE id = (SELECT sla_deadline_id FROM helpdesk_ticket WHERE id = %s)""",
+            [(row[1], row[4], row[5], row[0]) for row in saved],
         )
     _record(
         bench,

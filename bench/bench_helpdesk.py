@@ -98,14 +98,48 @@ def generate(bench):
             "requester_tickets": REQUESTER_TICKETS,
         }
         # Open tickets first (i <= open): 5 % due; then closed ones over two years.
+        # The tickets and their rows of due dates (helpdesk.ticket.sla.deadline)
+        # in one statement: the foreign key is checked at its end.
         cr.execute(
             """
+            WITH src AS MATERIALIZED (
+                SELECT i, nextval('helpdesk_ticket_sla_deadline_id_seq') AS deadline_id,
+                       p.partner_id, t.created, t.due
+                FROM generate_series(1, %(total)s) AS i
+                CROSS JOIN LATERAL (
+                    SELECT CASE WHEN i <= %(requester_tickets)s THEN %(requester)s
+                                ELSE %(partner_min)s
+                                     + ((i::bigint * 7919) %% %(partner_span)s)::int
+                           END AS partner_id
+                ) p
+                CROSS JOIN LATERAL (
+                    SELECT
+                        CASE WHEN i <= %(open)s THEN now() at time zone 'UTC'
+                                - (i %% 30) * interval '1 day'
+                             ELSE now() at time zone 'UTC' - interval '40 days'
+                                - (i %% 700) * interval '1 day' END AS created,
+                        CASE WHEN i <= %(due)s THEN now() at time zone 'UTC' - interval '1 hour'
+                             WHEN i <= %(open)s THEN now() at time zone 'UTC' + interval '30 days'
+                                + (i %% 30) * interval '1 day'
+                             ELSE now() at time zone 'UTC' - interval '38 days'
+                                - (i %% 700) * interval '1 day' END AS due
+                ) t
+            ), rows AS (
+                INSERT INTO helpdesk_ticket_sla_deadline (
+                    id, date_response_due, date_sla_deadline, date_sla_at_risk, sla_status,
+                    sla_is_open
+                )
+                SELECT deadline_id, due, due, created + (due - created) * 0.75,
+                       CASE WHEN i <= %(open)s THEN 'on_time'
+                            WHEN i %% 5 = 0 THEN 'breached' ELSE 'met' END,
+                       i <= %(open)s
+                  FROM src
+            )
             INSERT INTO helpdesk_ticket (
                 number, name, description, company_id, team_id, stage_id, partner_id,
                 commercial_partner_id, priority, active, sequence, ticket_type, impact,
                 is_blocking, sla_contract_id, escalation_level, create_uid, write_uid,
-                create_date, write_date, last_stage_update, date_sla_start,
-                date_response_due, date_sla_deadline, date_sla_at_risk, sla_status,
+                create_date, write_date, last_stage_update, date_sla_start, sla_deadline_id,
                 closed_date, date_first_response, response_hours, resolution_hours,
                 kpi_response_in_time, kpi_resolution_in_time, kpi_first_contact
             )
@@ -114,44 +148,24 @@ def generate(bench):
                 CASE WHEN i <= %(due)s THEN 'bench due ' || i ELSE 'bench ticket ' || i END,
                 '<p>bench</p>', %(company)s, %(team)s,
                 CASE WHEN i <= %(open)s THEN %(stage_new)s ELSE %(stage_done)s END,
-                p.partner_id, p.partner_id, (i %% 4)::varchar, TRUE, 10, 'incident',
+                partner_id, partner_id, (i %% 4)::varchar, TRUE, 10, 'incident',
                 'medium', FALSE, %(contract)s,
                 CASE WHEN i <= %(open)s THEN 1 ELSE 1 + (i %% 3) END,
-                1, 1, t.created, t.created, t.created, t.created,
-                t.due, t.due, t.created + (t.due - t.created) * 0.75,
-                CASE WHEN i <= %(open)s THEN 'on_time'
-                     WHEN i %% 5 = 0 THEN 'breached' ELSE 'met' END,
-                CASE WHEN i <= %(open)s THEN NULL ELSE t.created + interval '2 days' END,
-                CASE WHEN i <= %(open)s THEN NULL ELSE t.created + interval '3 hours' END,
+                1, 1, created, created, created, created, deadline_id,
+                CASE WHEN i <= %(open)s THEN NULL ELSE created + interval '2 days' END,
+                CASE WHEN i <= %(open)s THEN NULL ELSE created + interval '3 hours' END,
                 CASE WHEN i <= %(open)s THEN NULL ELSE (i %% 40) / 4.0 END,
                 CASE WHEN i <= %(open)s THEN NULL ELSE (i %% 90) / 2.0 END,
                 CASE WHEN i <= %(open)s THEN NULL WHEN i %% 7 = 0 THEN 0 ELSE 100 END,
                 CASE WHEN i <= %(open)s THEN NULL WHEN i %% 5 = 0 THEN 0 ELSE 100 END,
                 CASE WHEN i <= %(open)s THEN NULL WHEN i %% 3 = 0 THEN 100 ELSE 0 END
-            FROM generate_series(1, %(total)s) AS i
-            CROSS JOIN LATERAL (
-                SELECT CASE WHEN i <= %(requester_tickets)s THEN %(requester)s
-                            ELSE %(partner_min)s
-                                 + ((i::bigint * 7919) %% %(partner_span)s)::int
-                       END AS partner_id
-            ) p
-            CROSS JOIN LATERAL (
-                SELECT
-                    CASE WHEN i <= %(open)s THEN now() at time zone 'UTC'
-                            - (i %% 30) * interval '1 day'
-                         ELSE now() at time zone 'UTC' - interval '40 days'
-                            - (i %% 700) * interval '1 day' END AS created,
-                    CASE WHEN i <= %(due)s THEN now() at time zone 'UTC' - interval '1 hour'
-                         WHEN i <= %(open)s THEN now() at time zone 'UTC' + interval '30 days'
-                            + (i %% 30) * interval '1 day'
-                         ELSE now() at time zone 'UTC' - interval '38 days'
-                            - (i %% 700) * interval '1 day' END AS due
-            ) t
+            FROM src
             """,
             params,
         )
         # A requester's tickets are followed by them, as portal-created ones are.
         cr.execute("ANALYZE helpdesk_ticket")
+        cr.execute("ANALYZE helpdesk_ticket_sla_deadline")
 
 
 def _reset_due(bench):
@@ -159,11 +173,18 @@ def _reset_due(bench):
         env.cr.execute(
             """
             UPDATE helpdesk_ticket
-               SET sla_status = 'on_time', escalation_level = 1,
-                   date_escalation_notified = NULL, team_id = %s, user_id = NULL
+               SET escalation_level = 1, date_escalation_notified = NULL, team_id = %s,
+                   user_id = NULL
              WHERE name LIKE 'bench due %%'
             """,
             (_ids(env)["team"],),
+        )
+        env.cr.execute(
+            """
+            UPDATE helpdesk_ticket_sla_deadline SET sla_status = 'on_time'
+             WHERE id IN (SELECT sla_deadline_id FROM helpdesk_ticket
+                           WHERE name LIKE 'bench due %%')
+            """
         )
         env.cr.execute(
             "DELETE FROM mail_message WHERE model = 'helpdesk.ticket' AND author_id = %s "
@@ -218,7 +239,7 @@ def run(bench):
 
             def search(status=status):
                 # the search view's filters: open tickets at risk / past their deadline
-                domain = [("sla_status", "=", status), ("closed_date", "=", False)]
+                domain = [("sla_status", "=", status), ("sla_is_open", "=", True)]
                 Ticket.search_fetch(
                     domain,
                     ["number", "name", "sla_status", "date_sla_deadline"],

@@ -654,9 +654,11 @@ def _restart(bench, primary, data, folder):
         line.split("|")
         for line in primary.psql(
             "SELECT t.name, (t.number IS NOT NULL AND t.team_id IS NOT NULL"
-            " AND t.sla_contract_id IS NOT NULL AND t.date_sla_deadline IS NOT NULL)::text,"
+            " AND t.sla_contract_id IS NOT NULL AND d.date_sla_deadline IS NOT NULL)::text,"
             " (SELECT count(*) FROM mail_message m WHERE m.model = 'helpdesk.ticket'"
-            f" AND m.res_id = t.id) FROM helpdesk_ticket t WHERE t.name LIKE '{tag} %'",
+            " AND m.res_id = t.id) FROM helpdesk_ticket t"
+            " LEFT JOIN helpdesk_ticket_sla_deadline d ON d.id = t.sla_deadline_id"
+            f" WHERE t.name LIKE '{tag} %'",
             bench.database,
         ).splitlines()
         if line

@@ -51,23 +51,32 @@ def _setup(env):
 
 def _insert_tickets(env, team, contract, count):
     stage = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+    # The tickets and their rows of due dates (helpdesk.ticket.sla.deadline)
+    # in one statement: the foreign key is checked at its end.
     env.cr.execute(
         """
+        WITH src AS MATERIALIZED (
+            SELECT i, nextval('helpdesk_ticket_sla_deadline_id_seq') AS deadline_id,
+                   now() AT TIME ZONE 'UTC' - (i %% 1440) * interval '1 minute' AS start
+              FROM generate_series(1, %(count)s) AS i
+        ), rows AS (
+            INSERT INTO helpdesk_ticket_sla_deadline (
+                id, date_response_due, date_sla_deadline, sla_status, sla_is_open
+            )
+            SELECT deadline_id, start + interval '1 day', start + interval '1 day',
+                   'on_time', TRUE
+              FROM src
+        )
         INSERT INTO helpdesk_ticket (
             number, name, description, company_id, team_id, stage_id, priority, active,
             sequence, ticket_type, impact, is_blocking, is_oncall, sla_contract_id,
             escalation_level, sla_paused_hours, create_uid, write_uid, create_date,
-            write_date, last_stage_update, date_sla_start, date_response_due,
-            date_sla_deadline, sla_status
+            write_date, last_stage_update, date_sla_start, sla_deadline_id
         )
         SELECT 'RB' || i, %(prefix)s || i, '<p>bench</p>', %(company)s, %(team)s, %(stage)s,
                (i %% 4)::varchar, TRUE, 10, 'incident', 'medium', FALSE, FALSE,
-               %(contract)s, 1, 0, 1, 1, t.start, t.start, t.start, t.start,
-               t.start + interval '1 day', t.start + interval '1 day', 'on_time'
-          FROM generate_series(1, %(count)s) AS i
-         CROSS JOIN LATERAL (
-               SELECT now() AT TIME ZONE 'UTC' - (i %% 1440) * interval '1 minute' AS start
-         ) t
+               %(contract)s, 1, 0, 1, 1, start, start, start, start, deadline_id
+          FROM src
         """,
         {
             "prefix": PREFIX,
@@ -79,6 +88,7 @@ def _insert_tickets(env, team, contract, count):
         },
     )
     env.cr.execute("ANALYZE helpdesk_ticket")
+    env.cr.execute("ANALYZE helpdesk_ticket_sla_deadline")
 
 
 def _next_working_day():
@@ -139,6 +149,11 @@ def _cleanup(bench, ids):
         # above): the foreign-key checks, one scan of the table per deleted row
         # for the unindexed helpdesk_ticket.duplicate_id, are skipped.
         cr.execute("SET LOCAL session_replication_role = replica")
+        cr.execute(
+            "DELETE FROM helpdesk_ticket_sla_deadline WHERE id IN "
+            "(SELECT sla_deadline_id FROM helpdesk_ticket WHERE name LIKE %s)",
+            [PREFIX + "%"],
+        )
         cr.execute("DELETE FROM helpdesk_ticket WHERE name LIKE %s", [PREFIX + "%"])
         cr.execute("SET LOCAL session_replication_role = DEFAULT")
         if ids:

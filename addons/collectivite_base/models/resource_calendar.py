@@ -265,12 +265,6 @@ class ResourceCalendar(models.Model):
         after it. See ``readme/USAGE.md``.
         """
         self.ensure_one()
-        if unit not in WORKING_TIME_UNITS:
-            raise UserError(
-                self.env._(
-                    "Unknown working-time unit “%(unit)s”: use “hours” or “days”.", unit=unit
-                )
-            )
         if isinstance(amount, list | tuple):
             if len(amount) != len(starts):
                 raise UserError(
@@ -282,12 +276,25 @@ class ResourceCalendar(models.Model):
                     )
                 )
             amounts = list(amount)
-            for value in set(amounts):
-                self._check_working_time_amount(value, unit)
         else:
-            self._check_working_time_amount(amount, unit)
             amounts = [amount] * len(starts)
         values = self._check_working_time_starts(starts)
+        return [from_us(value) for value in self._add_working_time_us(values, amounts, unit)]
+
+    def _add_working_time_us(self, values, amounts, unit):
+        """:meth:`add_working_time` on integers: ``values`` are naive UTC
+        microseconds since the epoch (``to_us``), one amount per value, and
+        so are the deadlines returned. For callers that handle many
+        deadlines as columns (no datetime per deadline)."""
+        self.ensure_one()
+        if unit not in WORKING_TIME_UNITS:
+            raise UserError(
+                self.env._(
+                    "Unknown working-time unit “%(unit)s”: use “hours” or “days”.", unit=unit
+                )
+            )
+        for value in set(amounts):
+            self._check_working_time_amount(value, unit)
         if not values:
             return []
         table = self._working_time_table(min(values))
@@ -301,12 +308,10 @@ class ResourceCalendar(models.Model):
             table.start_table(min(values), max(values), extra_days=min(extra_days, 3700))
             if unit == "hours":
                 in_us = {value: int(round(value * US_PER_HOUR)) for value in set(amounts)}
-                deadlines = table.add_hours(values, [in_us[value] for value in amounts])
-            else:
-                deadlines = table.add_days(values, [int(value) for value in amounts])
+                return table.add_hours(values, [in_us[value] for value in amounts])
+            return table.add_days(values, [int(value) for value in amounts])
         except NoWorkingTimeError:
             self._raise_no_working_time()
-        return [from_us(value) for value in deadlines]
 
     @api.model
     def _check_working_time_amount(self, amount, unit):
@@ -348,9 +353,17 @@ class ResourceCalendar(models.Model):
             )
         start_values = self._check_working_time_starts(starts)
         end_values = self._check_working_time_starts(ends)
+        return [
+            value / US_PER_HOUR for value in self._working_time_between_us(start_values, end_values)
+        ]
+
+    def _working_time_between_us(self, start_values, end_values):
+        """:meth:`working_time_between` on integers: naive UTC microseconds
+        since the epoch in, working microseconds out."""
+        self.ensure_one()
         if not start_values:
             return []
         first = min(start_values)
         table = self._working_time_table(first)
-        table.start_table(first, max(end_values + start_values))
-        return [value / US_PER_HOUR for value in table.between(start_values, end_values)]
+        table.start_table(first, max(max(end_values), max(start_values)))
+        return table.between(start_values, end_values)

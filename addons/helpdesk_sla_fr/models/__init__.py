@@ -18,6 +18,7 @@ from . import (
     helpdesk_ticket_product,
     helpdesk_ticket_requester_mail,
     helpdesk_ticket_sla,
+    helpdesk_ticket_sla_deadline,
     helpdesk_ticket_stage,
     helpdesk_ticket_workflow,
     report_sla_monthly,

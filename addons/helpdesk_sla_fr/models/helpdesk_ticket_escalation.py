@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, html_sanitize
-from odoo.tools.sql import create_index, drop_index
+from odoo.tools.sql import drop_index
 
 from odoo.addons.collectivite_base.markers import marked, server_marks
 
@@ -22,7 +22,7 @@ class HelpdeskTicket(models.Model):
     # the system's history of the suite (collectivite_base): one bulk insert of notes
     _inherit = ["helpdesk.ticket", "collectivite.system.log"]  # pylint: disable=consider-merging-classes-inherited
 
-    # searched through the partial index of open escalations only
+    # searched after the partial index of open escalations (``sla_deadline_id``)
     escalation_level = fields.Integer(default=1, copy=False, readonly=True)
     date_escalation_notified = fields.Datetime(
         string="Escalation notified at", copy=False, readonly=True
@@ -32,19 +32,15 @@ class HelpdeskTicket(models.Model):
         super().init()
         # 18.0.1.0.0 had a plain index on escalation_level: the partial one serves.
         drop_index(self.env.cr, "helpdesk_ticket__escalation_level_index", self._table)
-        create_index(
-            self.env.cr,
-            "helpdesk_ticket_sla_escalation_idx",
-            self._table,
-            ["sla_status", "escalation_level"],
-            where="closed_date IS NULL AND sla_status IN ('at_risk', 'breached')",
-        )
+        # The open escalations are found through the partial index of the
+        # tickets' rows of due dates (``helpdesk.ticket.sla.deadline``).
 
     @api.model
     def _sla_escalation_domains(self):
         """One domain per target level (each served by a partial index)."""
+        # the open tickets as the partial index of their rows of due dates says
         common = [
-            ("closed_date", "=", False),
+            ("sla_is_open", "=", True),
             ("date_sla_paused", "=", False),
             ("sla_contract_id", "!=", False),
         ]

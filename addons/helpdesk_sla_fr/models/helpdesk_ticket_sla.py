@@ -5,49 +5,43 @@ the tickets and contracts it needs and stores what it answers."""
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools.sql import create_index, drop_index, make_index_name
+from odoo.tools import SQL, sql
 
 from odoo.addons.collectivite_base.markers import server_marks
 
 from . import sla_planner
+from .helpdesk_ticket_sla_deadline import SLA_STATUSES  # noqa: F401 (compatibility)
 
-# Plain indexes of earlier versions on the due dates (see ``init``).
-DROPPED_INDEXES = (
+# The columns of earlier versions (up to 18.0.1.1.2) now on the narrow
+# ``helpdesk.ticket.sla.deadline`` rows (``_auto_init``).
+MOVED_COLUMNS = (
     "date_response_due",
     "date_resolution_due",
     "date_sla_deadline",
     "date_sla_at_risk",
+    "sla_status",
 )
-SLA_STATUSES = [
-    ("on_time", "On time"),
-    ("at_risk", "At risk"),
-    ("breached", "Breached"),
-    ("met", "Met"),
-]
 
 
 # One file per concern of the ticket (see helpdesk_ticket.py), on purpose.
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+    # The due dates, the at-risk instant and the status live in a narrow row
+    # of their own (``helpdesk.ticket.sla.deadline``), read and written through
+    # the ticket: a recompute of the deadlines rewrites those rows only.
+    _inherits = {"helpdesk.ticket.sla.deadline": "sla_deadline_id"}
 
     date_sla_start = fields.Datetime(
         string="SLA start", default=fields.Datetime.now, copy=False, readonly=True
     )
-    # The due dates have no index of their own: the crons read them through
-    # the partial indexes of the open tickets (``init``), and every index of
-    # the table is one more entry written per ticket each time a change of
-    # the calendar moves its due dates (``helpdesk_ticket_deadline.py``).
-    date_response_due = fields.Datetime(string="First response due", copy=False, readonly=True)
-    date_resolution_due = fields.Datetime(string="Resolution due", copy=False, readonly=True)
-    date_sla_deadline = fields.Datetime(
-        string="Due date",
+    sla_deadline_id = fields.Many2one(
+        "helpdesk.ticket.sla.deadline",
+        string="Due dates",
+        required=True,
+        ondelete="cascade",
+        index=True,
         copy=False,
         readonly=True,
-        help="The next deadline of the ticket: first response, then resolution.",
-    )
-    date_sla_at_risk = fields.Datetime(string="At risk from", copy=False, readonly=True)
-    sla_status = fields.Selection(
-        SLA_STATUSES, string="SLA status", index=True, copy=False, readonly=True
     )
     date_first_response = fields.Datetime(copy=False, readonly=True)
     date_sla_paused = fields.Datetime(string="Paused since", copy=False, readonly=True)
@@ -55,37 +49,104 @@ class HelpdeskTicket(models.Model):
         string="Paused working hours", copy=False, readonly=True, aggregator="sum"
     )
 
-    def init(self):
-        super().init()
-        # 18.0.1.1.2 had a plain index on each due date: the partial ones serve.
-        for name in DROPPED_INDEXES:
-            drop_index(self.env.cr, make_index_name(self._table, name), self._table)
-        # Partial indexes of the cron's queries: only open tickets are scanned,
-        # however many closed ones the table holds.
-        create_index(
-            self.env.cr,
-            "helpdesk_ticket_sla_open_deadline_idx",
-            self._table,
-            ["date_sla_deadline"],
-            where="sla_status IN ('on_time', 'at_risk')",
+    def _auto_init(self):
+        cr = self.env.cr
+        if sql.table_exists(cr, self._table) and not sql.column_exists(
+            cr, self._table, "sla_deadline_id"
+        ):
+            self._sla_deadline_fill()
+        return super()._auto_init()
+
+    def _sla_deadline_fill(self):
+        """Give every existing ticket its row of due dates (the tickets of
+        helpdesk_mgmt's demo or of a desk that existed before this addon, or
+        those of a version that kept the due dates on the ticket), in one
+        statement; then drop the ticket's old columns and their indexes. The
+        rows take the ids of their tickets (the sequence goes on after them)."""
+        cr = self.env.cr
+        Deadline = self.env["helpdesk.ticket.sla.deadline"]
+        if not sql.table_exists(cr, Deadline._table):
+            Deadline._auto_init()
+        moved = [name for name in MOVED_COLUMNS if sql.column_exists(cr, self._table, name)]
+        columns = SQL(", ").join(SQL.identifier(name) for name in ["id", "sla_is_open", *moved])
+        values = SQL(", ").join(
+            [SQL.identifier("id"), SQL("closed_date IS NULL")]
+            + [SQL.identifier(name) for name in moved]
         )
-        create_index(
-            self.env.cr,
-            "helpdesk_ticket_sla_on_time_at_risk_idx",
-            self._table,
-            ["date_sla_at_risk"],
-            where="sla_status = 'on_time'",
+        cr.execute(
+            SQL("ALTER TABLE %s ADD COLUMN sla_deadline_id int4", SQL.identifier(self._table))
         )
-        # The "at risk" / "breached" filters of the list, in OCA's ticket order:
-        # the first page is read straight from the index.
-        for status in ("at_risk", "breached"):
-            create_index(
-                self.env.cr,
-                f"helpdesk_ticket_sla_{status}_list_idx",
-                self._table,
-                ["priority DESC", "sequence", "number DESC", "id DESC"],
-                where=f"closed_date IS NULL AND sla_status = '{status}'",
+        cr.execute(
+            SQL(
+                """WITH rows AS (
+                        INSERT INTO %(deadline)s (%(columns)s)
+                        SELECT %(values)s FROM %(ticket)s
+                        RETURNING id
+                   )
+                   UPDATE %(ticket)s AS t SET sla_deadline_id = rows.id
+                     FROM rows WHERE rows.id = t.id""",
+                deadline=SQL.identifier(Deadline._table),
+                ticket=SQL.identifier(self._table),
+                columns=columns,
+                values=values,
             )
+        )
+        cr.execute(
+            SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "GREATEST((SELECT max(id) FROM %s), 1))",
+                Deadline._table,
+                SQL.identifier(Deadline._table),
+            )
+        )
+        for name in moved:
+            # drops the partial indexes of earlier versions that read them too
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s DROP COLUMN %s",
+                    SQL.identifier(self._table),
+                    SQL.identifier(name),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # The row of due dates follows its ticket
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._sla_sync_open()
+        return tickets
+
+    def write(self, vals):
+        result = super().write(vals)
+        # OCA's write sets the closing date when the stage closes the ticket
+        if "closed_date" in vals or "stage_id" in vals:
+            self._sla_sync_open()
+        return result
+
+    def unlink(self):
+        # sudo: the rows of the tickets the user has just deleted, nobody else's
+        rows = self.sudo().sla_deadline_id
+        result = super().unlink()
+        rows.unlink()
+        return result
+
+    def _sla_sync_open(self):
+        """Mirror the closing date of ``self`` on their rows of due dates
+        (``sla_is_open``, which the partial indexes of the open tickets
+        read), one write per value."""
+        # sudo: mirrors the closing date just written through the ticket's own checks
+        tickets = self.sudo()
+        for is_open in (True, False):
+            stale = tickets.filtered(
+                lambda t, is_open=is_open: (
+                    bool(not t.closed_date) == is_open and t.sla_is_open != is_open
+                )
+            )
+            if stale:
+                stale.sla_deadline_id.write({"sla_is_open": is_open})
 
     # ------------------------------------------------------------------
     # Deadline planning (batch), through the planner

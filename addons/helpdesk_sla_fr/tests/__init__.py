@@ -10,6 +10,8 @@ from . import (
     test_portal,
     test_portal_desk,
     test_report_http,
+    test_sla_deadline_http,
+    test_sla_deadline_row,
     test_sla_planner,
     test_ticket,
     test_trust,

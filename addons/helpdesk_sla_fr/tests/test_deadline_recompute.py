@@ -191,9 +191,9 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         original = Ticket._deadline_store
         calls = []
 
-        def interrupted(records, rows):
-            original(records, rows)
-            calls.append(len(rows))
+        def interrupted(records, ticket_ids, row_ids, values):
+            original(records, ticket_ids, row_ids, values)
+            calls.append(len(ticket_ids))
             if len(calls) == 2:
                 raise psycopg2.errors.SerializationFailure("killed")
 

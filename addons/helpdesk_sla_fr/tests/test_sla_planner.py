@@ -6,6 +6,10 @@ from typing import NamedTuple
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.collectivite_base.models.resource_calendar_working_time import (
+    US_PER_HOUR,
+    to_us,
+)
 from odoo.addons.helpdesk_sla_fr.models import sla_planner
 
 
@@ -21,14 +25,17 @@ class AroundTheClock:
     def __init__(self):
         self.calls = []
 
-    def add_working_time(self, starts, amounts, unit):
+    # the working-time service's batch methods on microseconds since the epoch
+    def _add_working_time_us(self, starts, amounts, unit):
         self.calls.append(("add", unit, len(starts)))
-        step = timedelta(days=1) if unit == "days" else timedelta(hours=1)
-        return [start + step * amount for start, amount in zip(starts, amounts, strict=True)]
+        step = US_PER_HOUR * (24 if unit == "days" else 1)
+        return [
+            start + int(round(step * amount)) for start, amount in zip(starts, amounts, strict=True)
+        ]
 
-    def working_time_between(self, starts, ends):
+    def _working_time_between_us(self, starts, ends):
         self.calls.append(("between", len(starts)))
-        return [(end - start) / timedelta(hours=1) for start, end in zip(starts, ends, strict=True)]
+        return [max(end - start, 0) for start, end in zip(starts, ends, strict=True)]
 
 
 START = datetime(2026, 3, 2, 9, 0)
@@ -123,6 +130,55 @@ class TestSlaPlanner(BaseCase):
         result = [{"date_sla_deadline": START + timedelta(hours=1)}]
         sla_planner.plan_at_risk(items, result, {self.calendar: [0]})
         self.assertEqual(result[0]["date_sla_at_risk"], START)
+
+    def test_columns_in_microseconds(self):
+        """The recompute's planner: columns of integers in, columns out, the
+        same due dates as the items' planner, ``None`` where nothing is due."""
+        start = to_us(START)
+        plan = sla_planner.plan_columns(
+            {
+                "contract": [1, 1, 1, False],
+                "share": [75.0, 75.0, 75.0, 0.0],
+                "calendar": [self.calendar] * 4,
+                "priority": ["3", "3", "1", "3"],
+                "ticket_type": ["incident", "incident", "incident", "incident"],
+                "start": [start] * 4,
+                "paused_hours": [0.0, 2.0, 0.0, 0.0],
+                "answered": [False, True, False, False],
+            },
+            TARGETS,
+        )
+        hour = US_PER_HOUR
+        self.assertEqual(plan["response"], [start + hour, start + 3 * hour, None, None])
+        self.assertEqual(
+            plan["resolution"], [start + 4 * hour, start + 6 * hour, start + 48 * hour, None]
+        )
+        self.assertEqual(
+            plan["deadline"], [start + hour, start + 6 * hour, start + 48 * hour, None]
+        )
+        self.assertEqual(
+            plan["at_risk"],
+            [start + 0.75 * hour, start + 4.5 * hour, start + 36 * hour, None],
+        )
+        # one call per calendar and unit, as for items
+        self.assertEqual(
+            self.calendar.calls,
+            [
+                ("add", "hours", 4),
+                ("add", "days", 1),
+                ("add", "hours", 2),
+                ("between", 3),
+                ("add", "hours", 3),
+            ],
+        )
+        status = sla_planner.open_status
+        deadline, at_risk = start + 4 * hour, start + 3 * hour
+        self.assertFalse(status(None, None, start))
+        self.assertEqual(status(deadline, at_risk, start), "on_time")
+        self.assertEqual(status(deadline, at_risk, at_risk), "at_risk")
+        self.assertEqual(status(deadline, None, at_risk), "on_time")
+        self.assertEqual(status(deadline, at_risk, deadline), "breached")
+        self.assertEqual(status(deadline, at_risk, deadline, True, "at_risk"), "at_risk")
 
     def test_status(self):
         values = {
