@@ -125,6 +125,29 @@ def test_addon_ships_french_readme_and_tests(addon):
     assert not untranslated, "untranslated in %s: %s" % (po_path, untranslated[:5])
 
 
+@pytest.mark.parametrize("addon", ADDONS)
+def test_addon_tests_all_imported(addon):
+    """Odoo's own test runner finds a test module only through the package's
+    ``__init__``: every ``test_*.py`` of an addon is imported there."""
+    folder = os.path.join(ADDONS_DIR, addon, "tests")
+    with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as init:
+        tree = ast.parse(init.read())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    modules = {
+        name[:-3]
+        for name in os.listdir(folder)
+        if name.startswith("test_") and name.endswith(".py")
+    }
+    assert not modules - imported, "not imported in tests/__init__.py: %s" % sorted(
+        modules - imported
+    )
+
+
 def _untranslated_entries(po_path):
     """msgids of a .po file whose msgstr is empty (the header excepted)."""
     with open(po_path, encoding="utf-8") as handle:

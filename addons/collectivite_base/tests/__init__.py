@@ -4,6 +4,8 @@ from . import (
     test_french_holidays,
     test_job_http,
     test_menus,
+    test_translations,
+    test_user_timezone,
     test_user_tz,
     test_working_time,
     test_working_time_properties,

@@ -1,4 +1,6 @@
 from . import (
+    test_http,
+    test_ldap_client,
     test_login,
     test_operation,
     test_security,

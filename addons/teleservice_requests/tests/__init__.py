@@ -11,6 +11,7 @@ from . import (
     test_payfip_client,
     test_payfip_creation_cost,
     test_payfip_http,
+    test_payfip_route,
     test_payfip_tour,
     test_portal_anonymous,
     test_portal_follow,
