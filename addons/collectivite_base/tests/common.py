@@ -182,3 +182,21 @@ class JsonRpcMixin:
         """``(exception name, message)`` of a refused call."""
         self.assertIn("error", answer, answer)
         return answer["error"]["data"]["name"], answer["error"]["data"]["message"]
+
+
+def job_notices(env, user):
+    """The notices of background jobs (``collectivite.job._notify_screen``)
+    sent to ``user``'s screen, oldest first: their payloads, each with the
+    ``collectivite_job_id`` the web client opens."""
+    env.cr.flush()  # the bus notifications are written at commit
+    buses = env["bus.bus"].search(
+        [("channel", "like", f'"res.partner",{user.partner_id.id}]')], order="id"
+    )
+    notices = []
+    for bus in buses:
+        message = json.loads(bus.message)
+        if message["type"] == "simple_notification" and message["payload"].get(
+            "collectivite_job_id"
+        ):
+            notices.append(message["payload"])
+    return notices
