@@ -164,6 +164,16 @@ class CollectiviteJob(models.Model):
         self.write({"payload": payload, "result": "\n".join([summary, *kept])})
         attachment.unlink()
 
+    def _fail(self, reason):
+        """A failed import does not keep its file either (whatever failed)."""
+        super()._fail(reason)
+        imports = self.filtered(lambda job: job.kind == "import")
+        if imports:
+            # sudo: the files of these jobs, stored by the server
+            self.env["ir.attachment"].sudo().search(
+                [("res_model", "=", self._name), ("res_id", "in", imports.ids)]
+            ).unlink()
+
     def _import_row(self, index):
         """The row of the file (numbered as a spreadsheet does, header
         included) of the ``index``-th row of data."""

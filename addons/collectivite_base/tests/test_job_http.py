@@ -72,3 +72,10 @@ class TestJobHttp(JsonRpcMixin, HttpCase):
         self.assertIn("arrière-plan", first["message"])
         self.assertEqual((second["collectivite_job_id"], second["message"]), (told.id, "Dit."))
         self.assertFalse(job_notices(self.env, self.other))
+
+    def test_notice_button_and_user_menu(self):
+        self.owner.lang = "fr_FR"
+        self.env["collectivite.job"].with_user(self.owner)._enqueue(
+            "deadline_recompute", "Recalcul des délais", {"changes": [], "models": []}
+        )
+        self.start_tour("/odoo", "collectivite_job_notice", login="job_owner")

@@ -220,6 +220,11 @@ class TestJobImportHttp(JsonRpcMixin, HttpCase):
         self.assertEqual((end["type"], end["sticky"]), ("danger", True))
         self.assertEqual(end["title"], f"Échec\u00a0: {job.name}")
         self.assertTrue(self._inbox(job))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)]
+            )
+        )
 
     def test_import_runs_with_the_rights_of_its_user(self):
         # a user who may not create contacts: the job does not import for them
