@@ -30,8 +30,8 @@ class CollectiviteJob(models.Model):
         """The job importing the ``rows`` of the import dialog ``wizard`` (one
         job for a dialog, however many times its button is pressed while the
         job has not ended)."""
-        # sudo: the current user's unfinished imports, to start no second one
-        for job in self.sudo().search(
+        Jobs = self.sudo()  # sudo: the current user's unfinished imports, to start no second one
+        for job in Jobs.search(
             [("kind", "=", "import"), ("user_id", "=", self.env.uid), ("state", "in", UNFINISHED)]
         ):
             if job.payload.get("import_id") == wizard.id:
@@ -64,21 +64,16 @@ class CollectiviteJob(models.Model):
                 "will be notified when it is done."
             ),
         )
-        # sudo: the file of the job, read by the job only (and by its user, as the job)
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": wizard.file_name or "import",
-                    "raw": wizard.file,
-                    "res_model": self._name,
-                    "res_id": job.id,
-                }
-            )
+        Attachment = self.env["ir.attachment"].sudo()  # sudo: the job's file, stored by the server
+        attachment = Attachment.create(
+            {
+                "name": wizard.file_name or "import",
+                "raw": wizard.file,
+                "res_model": self._name,
+                "res_id": job.id,
+            }
         )
-        # sudo: the job's parameters are the server's own
-        job_sudo = job.sudo()
+        job_sudo = job.sudo()  # sudo: the job's parameters are the server's own
         job_sudo.write(
             {"payload": dict(job_sudo.payload, attachment_id=attachment.id), "total_count": rows}
         )
@@ -169,8 +164,8 @@ class CollectiviteJob(models.Model):
         super()._fail(reason)
         imports = self.filtered(lambda job: job.kind == "import")
         if imports:
-            # sudo: the files of these jobs, stored by the server
-            self.env["ir.attachment"].sudo().search(
+            Attachment = self.env["ir.attachment"].sudo()  # sudo: these jobs' files
+            Attachment.search(
                 [("res_model", "=", self._name), ("res_id", "in", imports.ids)]
             ).unlink()
 
