@@ -4,8 +4,10 @@ from ..markers import server_marks
 from .base_import_import import IMPORT_JOB_MARK
 from .collectivite_job import UNFINISHED
 
-# Rows imported per batch (one transaction of the scheduled action).
-IMPORT_BATCH = 500
+# Rows imported per batch (one transaction of the scheduled action). Each batch
+# reads the file again (Odoo's ``execute_import`` takes the whole file and the
+# row to start from), so batches are not made smaller than needed.
+IMPORT_BATCH = 1000
 # Lines of messages (rows in error, warnings) kept in the job's result.
 IMPORT_MESSAGE_LINES = 50
 

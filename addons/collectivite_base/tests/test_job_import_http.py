@@ -9,6 +9,7 @@ from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.base_import_import import IMPORT_BACKGROUND_ROWS, IMPORT_JOB_MARK
+from ..models.collectivite_job_import import IMPORT_BATCH
 from .common import JsonRpcMixin, job_notices
 
 ROWS = IMPORT_BACKGROUND_ROWS + 100
@@ -202,20 +203,23 @@ class TestJobImportHttp(JsonRpcMixin, HttpCase):
         self.assertEqual(answer["result"], 0)
 
     def test_bad_rows_reported_in_french(self):
-        answer = self._dialog("import_agent", partners_csv(ROWS, bad=ROWS - 50))
+        bad = IMPORT_BATCH + 50  # in the second batch
+        self.assertLess(bad, ROWS)
+        answer = self._dialog("import_agent", partners_csv(ROWS, bad=bad))
         job = self.Job.browse(answer["collectivite_job_id"])
-        while self.Job._cron_run_jobs(limit=400):
+        # the scheduled action's own batches: the first one is kept, the one
+        # holding the bad row is not
+        while self.Job._cron_run_jobs():
             pass
-        # the batches before the bad row are kept, the one holding it is not
         self.assertEqual(job.state, "failed", job.result)
-        self.assertEqual(self._imported(), 800, job.result)
-        self.assertEqual(job.done_count, 800)
+        self.assertEqual(self._imported(), IMPORT_BATCH, job.result)
+        self.assertEqual(job.done_count, IMPORT_BATCH)
         self.assertIn("Import arrêté", job.result)
-        self.assertIn("à partir de la ligne 802", job.result)
-        self.assertIn("800 enregistrement(s) importé(s) avant", job.result)
+        self.assertIn(f"à partir de la ligne {IMPORT_BATCH + 2}", job.result)
+        self.assertIn(f"{IMPORT_BATCH} enregistrement(s) importé(s) avant", job.result)
         # the row in error as a spreadsheet numbers it (header included)
         line = next(line for line in job.result.splitlines() if "Atlantide" in line)
-        self.assertTrue(line.startswith(f"Ligne {ROWS - 50 + 2}\u00a0: "), line)
+        self.assertTrue(line.startswith(f"Ligne {bad + 2}\u00a0: "), line)
         self.assertIn("Aucun enregistrement trouvé", line)
         end = job_notices(self.env, self.agent)[-1]
         self.assertEqual((end["type"], end["sticky"]), ("danger", True))
