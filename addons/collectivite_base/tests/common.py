@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from odoo import Command
 
+from odoo.addons.bus.models import bus as bus_models
+
 PARIS = ZoneInfo("Europe/Paris")
 QUARTER = timedelta(minutes=15)
 
@@ -200,3 +202,11 @@ def job_notices(env, user):
         ):
             notices.append(message["payload"])
     return notices
+
+
+def deliver_old_notices(case):
+    """Let a page opened by a tour receive the bus notifications of the test's
+    transaction: a new page asks the bus for the last 50 seconds of them, by
+    their date, and every row written in a test case's transaction is dated
+    when that transaction (the class's) began."""
+    case.patch(bus_models, "TIMEOUT", 24 * 3600)

@@ -3,7 +3,7 @@ cannot do to them, and the progress bar of the job's form."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import JsonRpcMixin, job_notices
+from .common import JsonRpcMixin, deliver_old_notices, job_notices
 
 
 @tagged("post_install", "-at_install")
@@ -74,6 +74,7 @@ class TestJobHttp(JsonRpcMixin, HttpCase):
         self.assertFalse(job_notices(self.env, self.other))
 
     def test_notice_button_and_user_menu(self):
+        deliver_old_notices(self)
         self.owner.lang = "fr_FR"
         self.env["collectivite.job"].with_user(self.owner)._enqueue(
             "deadline_recompute", "Recalcul des délais", {"changes": [], "models": []}
