@@ -10,7 +10,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.base_import_import import IMPORT_BACKGROUND_ROWS, IMPORT_JOB_MARK
 from ..models.collectivite_job_import import IMPORT_BATCH
-from .common import JsonRpcMixin, deliver_old_notices, job_notices
+from .common import JsonRpcMixin, job_notices
 
 ROWS = IMPORT_BACKGROUND_ROWS + 100
 DOMAIN = "@import.example.org"
@@ -264,7 +264,6 @@ class TestJobImportHttp(JsonRpcMixin, HttpCase):
         """The same, in Odoo's own import dialog (tour
         ``collectivite_job_import``, a file of 1,100 rows)."""
         self.assertGreater(1100, IMPORT_BACKGROUND_ROWS)
-        deliver_old_notices(self)
         self.start_tour(
             "/odoo/import?active_model=res.partner",
             "collectivite_job_import",
@@ -272,4 +271,5 @@ class TestJobImportHttp(JsonRpcMixin, HttpCase):
         )
         job = self.Job.search([("user_id", "=", self.agent.id), ("kind", "=", "import")])
         self.assertEqual((job.state, job.total_count), ("pending", 1100))
+        self.assertEqual(job_notices(self.env, self.agent)[-1]["collectivite_job_id"], job.id)
         self.assertFalse(self.Partner.search_count([("email", "like", "@tour.import.example.org")]))

@@ -22,6 +22,8 @@ registry.category("web_tour.tours").add("collectivite_job_notice", {
         {
             content: "The start notice opens the job",
             trigger: ".o_notification:contains(Recalcul des délais) button:contains(Ouvrir le travail)",
+            // (the notice comes through the bus, a busy machine may take its time)
+            timeout: 30000,
             run: "click",
         },
         {
