@@ -1,12 +1,12 @@
 {
     "name": "Collectivité – base",
     "summary": "Shared groups, state machines and working-time deadlines of the collectivité suite",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "resource"],
+    "depends": ["mail", "portal", "resource", "base_import"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/collectivite_security.xml",
@@ -28,6 +28,8 @@
         "web.assets_backend": [
             "collectivite_base/static/src/js/collectivite_job_progress.js",
             "collectivite_base/static/src/js/user_timezone.js",
+            "collectivite_base/static/src/js/collectivite_job_notice.js",
+            "collectivite_base/static/src/js/collectivite_job_user_menu.js",
         ],
         "web.assets_tests": [
             "collectivite_base/static/tests/tours/*.js",

@@ -1,9 +1,11 @@
 from . import (
+    base_import_import,
     collectivite_deadline_consumer,
     collectivite_deadline_history,
     collectivite_deadline_source,
     collectivite_job,
     collectivite_job_deadline,
+    collectivite_job_import,
     collectivite_registry_cache_source,
     collectivite_state_mixin,
     collectivite_system_log,

@@ -75,19 +75,12 @@ class CollectiviteDeadlineSource(models.AbstractModel):
             "deadline_recompute",
             self.env._("Deadlines recomputed after a change of a working schedule"),
             {"changes": changes, "models": names},
+            notice=self.env._(
+                "The deadlines of the open records are being recomputed in the "
+                "background; you will be notified when it is done."
+            ),
         )
         data[DEADLINE_JOB_KEY] = job.id
-        self.env.user.partner_id._bus_send(
-            "simple_notification",
-            {
-                "type": "info",
-                "title": job.name,
-                "message": self.env._(
-                    "The deadlines of the open records are being recomputed in the "
-                    "background; you will be notified when it is done."
-                ),
-            },
-        )
 
     @api.model
     def _deadline_span(self, date_from, date_to):

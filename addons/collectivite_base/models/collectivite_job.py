@@ -88,9 +88,11 @@ class CollectiviteJob(models.Model):
     # Starting a job
     # ------------------------------------------------------------------
     @api.model
-    def _enqueue(self, kind, name, payload, user=None, company=None):
-        """Record a job of ``kind`` for ``user`` (default: the current user)
-        and wake the scheduled action up; returns the job at once."""
+    def _enqueue(self, kind, name, payload, user=None, company=None, notice=None):
+        """Record a job of ``kind`` for ``user`` (default: the current user),
+        wake the scheduled action up and tell the user it started (``notice``:
+        what they are told, by default that it runs in the background);
+        returns the job at once."""
         user = user or self.env.user
         # sudo: jobs are the server's records; the caller decided to start this one.
         job = self.sudo().create(
@@ -107,6 +109,7 @@ class CollectiviteJob(models.Model):
         cron = self.env.ref("collectivite_base.ir_cron_collectivite_job", raise_if_not_found=False)
         if cron:
             cron._trigger()
+        job._notify_started(notice)
         return job.with_env(self.env)
 
     def _action_open(self):
@@ -177,6 +180,20 @@ class CollectiviteJob(models.Model):
         self.write({"state": "failed", "date_end": fields.Datetime.now(), "result": reason})
         self._notify_user()
 
+    def _notify_started(self, notice=None):
+        """Tell the user who started the job that it runs in the background."""
+        for job in self:
+            env = job.with_context(lang=job.user_id.lang).env
+            job._notify_screen(
+                job.name,
+                notice
+                or env._(
+                    "It runs in the background: you may go on working, you will be "
+                    "notified when it is done."
+                ),
+                "info",
+            )
+
     def _notify_user(self):
         """Tell the user who started the job that it ended: a notification on
         their screen (bus) and a message in their inbox, in their language."""
@@ -189,14 +206,11 @@ class CollectiviteJob(models.Model):
             else:
                 title = env._("Failed: %(job)s", job=job.name)
             message = job.result or ""
-            partner._bus_send(
-                "simple_notification",
-                {
-                    "type": "success" if job.state == "done" else "danger",
-                    "title": title,
-                    "message": message,
-                    "sticky": job.state != "done",
-                },
+            job._notify_screen(
+                title,
+                message,
+                "success" if job.state == "done" else "danger",
+                sticky=job.state != "done",
             )
             job.with_env(env).message_notify(
                 partner_ids=partner.ids,
@@ -205,3 +219,22 @@ class CollectiviteJob(models.Model):
                 author_id=system.id,
                 email_layout_xmlid="mail.mail_notification_light",
             )
+
+    def _notify_screen(self, title, message, level, sticky=False):
+        """The one notice on the starter's screen, for every kind of job and
+        moment: Odoo's ``simple_notification`` with the job's id, which the
+        web client (``collectivite_job_notice.js``) turns into a button
+        opening the job's form."""
+        self.ensure_one()
+        env = self.with_context(lang=self.user_id.lang).env
+        self.user_id.partner_id._bus_send(
+            "simple_notification",
+            {
+                "type": level,
+                "title": title,
+                "message": message,
+                "sticky": sticky,
+                "collectivite_job_id": self.id,
+                "collectivite_job_button": env._("Open the job"),
+            },
+        )

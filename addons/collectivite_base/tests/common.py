@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from odoo import Command
 
+from odoo.addons.bus.models import bus as bus_models
+
 PARIS = ZoneInfo("Europe/Paris")
 QUARTER = timedelta(minutes=15)
 
@@ -182,3 +184,29 @@ class JsonRpcMixin:
         """``(exception name, message)`` of a refused call."""
         self.assertIn("error", answer, answer)
         return answer["error"]["data"]["name"], answer["error"]["data"]["message"]
+
+
+def job_notices(env, user):
+    """The notices of background jobs (``collectivite.job._notify_screen``)
+    sent to ``user``'s screen, oldest first: their payloads, each with the
+    ``collectivite_job_id`` the web client opens."""
+    env.cr.flush()  # the bus notifications are written at commit
+    buses = env["bus.bus"].search(
+        [("channel", "like", f'"res.partner",{user.partner_id.id}]')], order="id"
+    )
+    notices = []
+    for bus in buses:
+        message = json.loads(bus.message)
+        if message["type"] == "simple_notification" and message["payload"].get(
+            "collectivite_job_id"
+        ):
+            notices.append(message["payload"])
+    return notices
+
+
+def deliver_old_notices(case):
+    """Let a page opened by a tour receive the bus notifications of the test's
+    transaction: a new page asks the bus for the last 50 seconds of them, by
+    their date, and every row written in a test case's transaction is dated
+    when that transaction (the class's) began."""
+    case.patch(bus_models, "TIMEOUT", 24 * 3600)

@@ -3,7 +3,7 @@ cannot do to them, and the progress bar of the job's form."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import JsonRpcMixin
+from .common import JsonRpcMixin, deliver_old_notices, job_notices
 
 
 @tagged("post_install", "-at_install")
@@ -54,3 +54,29 @@ class TestJobHttp(JsonRpcMixin, HttpCase):
             "collectivite_job_progress",
             login="job_owner",
         )
+
+    def test_start_notice_opens_the_job(self):
+        """Every kind of job tells its user it started, with a button opening it
+        (the recompute passes its own words)."""
+        self.owner.lang = "fr_FR"
+        Job = self.env["collectivite.job"].with_user(self.owner)
+        job = Job._enqueue("deadline_recompute", "Recalcul", {"changes": [], "models": []})
+        told = Job._enqueue(
+            "deadline_recompute", "Recalcul 2", {"changes": [], "models": []}, notice="Dit."
+        )
+        notices = job_notices(self.env, self.owner)
+        first, second = notices[-2:]
+        self.assertEqual((first["collectivite_job_id"], first["type"]), (job.id, "info"))
+        self.assertEqual(first["title"], "Recalcul")
+        self.assertEqual(first["collectivite_job_button"], "Ouvrir le travail")
+        self.assertIn("arrière-plan", first["message"])
+        self.assertEqual((second["collectivite_job_id"], second["message"]), (told.id, "Dit."))
+        self.assertFalse(job_notices(self.env, self.other))
+
+    def test_notice_button_and_user_menu(self):
+        deliver_old_notices(self)
+        self.owner.lang = "fr_FR"
+        self.env["collectivite.job"].with_user(self.owner)._enqueue(
+            "deadline_recompute", "Recalcul des délais", {"changes": [], "models": []}
+        )
+        self.start_tour("/odoo", "collectivite_job_notice", login="job_owner")

@@ -4,7 +4,7 @@ told when it is done or why it failed."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.collectivite_base.tests.common import json_rpc
+from odoo.addons.collectivite_base.tests.common import job_notices, json_rpc
 
 from .common import LdapCase
 
@@ -65,6 +65,11 @@ class TestSyncJob(LdapCase, HttpCase):
         self.assertEqual(self._triggers(), triggers + 1)
         self.assertFalse(self.users("philippe.usclade"))
         self.assertFalse(self._inbox(job))
+        # the administrator is told it started, with a button opening the job
+        notice = job_notices(self.env, self.env.ref("base.user_admin"))[-1]
+        self.assertEqual((notice["collectivite_job_id"], notice["type"]), (job.id, "info"))
+        self.assertEqual(notice["title"], job.name)
+        self.assertEqual(notice["collectivite_job_button"], "Ouvrir le travail")
         # first batch: 2 agents, the rest to come
         self.assertTrue(self.Job._cron_run_jobs())
         self.assertEqual(job.state, "running")
