@@ -28,16 +28,23 @@ class HelpdeskCallLogImport(models.TransientModel):
     filename = fields.Char()
     imported_count = fields.Integer(readonly=True)
 
+    @staticmethod
+    def _parse_iso(text):
+        """The phone systems' usual format (``2026-11-16 09:00[:00]``), parsed
+        in C; ``None`` for anything else (the other formats are tried next)."""
+        if len(text) < 16 or not text[:4].isdigit() or text[4:5] != "-":
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return value if value.tzinfo is None else None
+
     def _parse_date(self, text, tz, line):
         text = text.strip()
-        if len(text) >= 16 and text[:4].isdigit() and text[4:5] == "-":
-            try:  # the phone systems' usual format, parsed in C
-                local = datetime.fromisoformat(text)
-            except ValueError:
-                pass
-            else:
-                if local.tzinfo is None:
-                    return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+        local = self._parse_iso(text)
+        if local:
+            return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
         for fmt in DATE_FORMATS:
             try:
                 local = datetime.strptime(text.strip(), fmt)
