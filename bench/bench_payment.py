@@ -364,7 +364,7 @@ class _RemoteStandIn:
 
     def __init__(self):
         self.process = None
-        self.root = None
+        self.service_url = self.payment_url = None
 
     def start(self):
         self.process = subprocess.Popen(  # noqa: S603
@@ -373,19 +373,12 @@ class _RemoteStandIn:
             stdout=subprocess.PIPE,
             text=True,
         )
-        self.root = self.process.stdout.readline().strip()
-        if not self.root:
+        addresses = self.process.stdout.readline().split()
+        if len(addresses) != 2:
             self.stop()
             raise RuntimeError("The PayFiP stand-in did not start.")
+        self.service_url, self.payment_url = addresses
         return self
-
-    @property
-    def service_url(self):
-        return f"{self.root}/tpa/services/securite"
-
-    @property
-    def payment_url(self):
-        return f"{self.root}/tpa/paiementws.web"
 
     def cpu_ms(self):
         return _process_cpu_ms(self.process.pid)

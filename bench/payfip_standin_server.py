@@ -23,7 +23,8 @@ def main():
     # A bench asks for thousands of idOps: the stand-in keeps no log of its calls here.
     standin.calls = _NoLog()
     standin.start()
-    print(standin.root, flush=True)
+    # its two addresses, as the stand-in gives them, on one line
+    print(standin.service_url, standin.payment_url, flush=True)
     try:
         sys.stdin.read()
     finally:
