@@ -15,6 +15,13 @@ def pg_array(values):
     return "{" + ",".join(_element(value) for value in values) + "}"
 
 
+def pg_plain_array(values):
+    """``pg_array`` of values that need no quoting nor conversion (integers,
+    plain words), ``None`` as NULL: without the per-element type dispatch,
+    for hundreds of thousands of elements a statement."""
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
 def _element(value):
     if value is None or value is False:
         return "NULL"

@@ -11,7 +11,7 @@ from odoo.addons.collectivite_base.models.resource_calendar_working_time import 
     US_PER_SECOND,
     to_us,
 )
-from odoo.addons.collectivite_base.sql_arrays import pg_array
+from odoo.addons.collectivite_base.sql_arrays import pg_array, pg_plain_array
 
 from . import sla_planner
 
@@ -231,26 +231,18 @@ class HelpdeskTicket(models.Model):
                 table=SQL.identifier(Deadline._table),
                 history=SQL.identifier(History._table),
                 model=self._name,
-                ids=_plain_array(ticket_ids),
-                rows=_plain_array(row_ids),
-                response=_plain_array(seconds[0]),
-                resolution=_plain_array(seconds[1]),
-                deadline=_plain_array(seconds[2]),
-                at_risk=_plain_array(seconds[3]),
-                status=_plain_array(values[4]),
+                ids=pg_plain_array(ticket_ids),
+                rows=pg_plain_array(row_ids),
+                response=pg_plain_array(seconds[0]),
+                resolution=pg_plain_array(seconds[1]),
+                deadline=pg_plain_array(seconds[2]),
+                at_risk=pg_plain_array(seconds[3]),
+                status=pg_plain_array(values[4]),
             )
         )
         Deadline.invalidate_model(DEADLINE_FIELDS)
         self.invalidate_model(DEADLINE_FIELDS)
         History.invalidate_model()
-
-
-def _plain_array(values):
-    """The text of a PostgreSQL array of ``values``, integers or words that
-    need no quoting (the statuses), ``None`` as NULL: ``pg_array`` without
-    its per-element type dispatch (hundreds of thousands of elements a
-    batch)."""
-    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
 
 
 def _us(column):
