@@ -21,8 +21,10 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import SQL
 
 from odoo.addons.collectivite_base.markers import server_marks
+from odoo.addons.collectivite_base.sql_arrays import pg_array
 
 from ..models.collectivite_request_lock import LOCK_BYPASS_MARK
 from ..tools import household_address
@@ -253,6 +255,7 @@ class CollectiviteRequestDemo(models.AbstractModel):
             .grouped("res_id")
         )
         now = fields.Datetime.now()
+        dates = {}
         for request in requests:
             story = messages.get(request.id)
             if not story:
@@ -268,13 +271,26 @@ class CollectiviteRequestDemo(models.AbstractModel):
             # what came with the submission at once, the rest spread until the last action
             last = max(acknowledgement.ids or [0])
             first = story.filtered(lambda m, last=last: m.id <= last)
-            for index, message in enumerate(first):
-                message.date = start + timedelta(seconds=index)
             rest = story - first
             step = (end - start) / (len(rest) + 1)
-            for index, message in enumerate(rest, start=1):
-                message.date = start + step * index
+            dates.update(
+                {message.id: start + timedelta(seconds=i) for i, message in enumerate(first)}
+            )
+            dates.update(
+                {message.id: start + step * index for index, message in enumerate(rest, start=1)}
+            )
             request.date_acknowledged = start
+        # the messages' new dates in one statement (a write per message otherwise)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE mail_message m SET date = v.date
+                     FROM unnest(%s::int[], %s::timestamp[]) AS v(id, date)
+                    WHERE m.id = v.id""",
+                pg_array(list(dates)),
+                pg_array(list(dates.values())),
+            )
+        )
+        self.env["mail.message"].invalidate_model(["date"])
 
     # ------------------------------------------------------------------ stories
     @api.model
