@@ -111,3 +111,36 @@ class TestCallLogJobHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
         answer = self._import(call_log(10))
         self.assertEqual(answer["result"]["tag"], "display_notification")
         self.assertEqual(len(self._calls()), 10)
+
+    def test_outsiders_refused_nothing_changed(self):
+        """An agent without the managers' right, a requester of the portal and a
+        client context that says otherwise: no wizard, no job, no call."""
+        jobs = self.env["collectivite.job"].search_count([])
+        for login in ("sla_agent", "test.requester1@example.org"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                answer = self.call_kw(
+                    "helpdesk.call.log.import",
+                    "web_save",
+                    [
+                        [],
+                        {
+                            "contract_id": self.resotic.id,
+                            "file": base64.b64encode(call_log(LINES)).decode(),
+                        },
+                    ],
+                    {"specification": {"id": {}}},
+                    context={"active_test": False, "sudo": True, "uid": self.manager.id},
+                )
+                name, _message = self.rpc_error(answer)
+                self.assertEqual(name, "odoo.exceptions.AccessError")
+                name, _message = self.rpc_error(
+                    self.call_kw(
+                        "collectivite.job",
+                        "_job_step_call_log_import",
+                        [[]],
+                    )
+                )
+                self.assertIn(name, ("odoo.exceptions.AccessError", "odoo.exceptions.UserError"))
+        self.assertEqual(self.env["collectivite.job"].search_count([]), jobs)
+        self.assertFalse(self._calls())
