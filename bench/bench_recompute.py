@@ -12,8 +12,6 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from odoo.tools import SQL
-
 NAME = "recompute"
 ADDONS = ("helpdesk_sla_fr",)
 
@@ -52,7 +50,9 @@ def _setup(env):
 def _insert_tickets(env, team, contract, count):
     stage = env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
     # The tickets and their rows of due dates (helpdesk.ticket.sla.deadline)
-    # in one statement: the foreign key is checked at its end.
+    # in one statement: the foreign key is checked at its end. Every due date
+    # is set, as on a ticket created through the ORM (its at-risk instant
+    # filled by the cron): the recompute rewrites rows of the same size.
     env.cr.execute(
         """
         WITH src AS MATERIALIZED (
@@ -61,10 +61,11 @@ def _insert_tickets(env, team, contract, count):
               FROM generate_series(1, %(count)s) AS i
         ), rows AS (
             INSERT INTO helpdesk_ticket_sla_deadline (
-                id, date_response_due, date_sla_deadline, sla_status, sla_is_open
+                id, date_response_due, date_resolution_due, date_sla_deadline,
+                date_sla_at_risk, sla_status, sla_is_open
             )
-            SELECT deadline_id, start + interval '1 day', start + interval '1 day',
-                   'on_time', TRUE
+            SELECT deadline_id, start + interval '1 day', start + interval '2 days',
+                   start + interval '1 day', start + interval '12 hours', 'on_time', TRUE
               FROM src
         )
         INSERT INTO helpdesk_ticket (
@@ -122,29 +123,25 @@ def _job_figures(bench, job_id):
         return job.state, job.total_count, job.payload.get("moved", 0), job.result
 
 
-def _delete_notes(cr):
-    """The bench tickets' notes and deadline history (nothing refers to them:
-    the foreign-key checks of the twenty tables referring to messages are
-    skipped)."""
+def _delete_notes(env):
+    """The bench tickets' notes and deadline history (nothing refers to the
+    notes: the foreign-key checks of the twenty tables referring to messages
+    are skipped)."""
+    cr = env.cr
+    cr.execute("SELECT id FROM helpdesk_ticket WHERE name LIKE %s", [PREFIX + "%"])
+    ids = [row[0] for row in cr.fetchall()]
+    env["collectivite.deadline.history"]._delete_of("helpdesk.ticket", ids)
     cr.execute("SET LOCAL session_replication_role = replica")
-    for table in ("mail_message", "collectivite_deadline_history"):
-        column = "model" if table == "mail_message" else "res_model"
-        cr.execute(
-            SQL(
-                "DELETE FROM %s WHERE %s = 'helpdesk.ticket' AND res_id IN "
-                "(SELECT id FROM helpdesk_ticket WHERE name LIKE %s)",
-                SQL.identifier(table),
-                SQL.identifier(column),
-                PREFIX + "%",
-            )
-        )
+    cr.execute(
+        "DELETE FROM mail_message WHERE model = 'helpdesk.ticket' AND res_id = ANY(%s)", [ids]
+    )
     cr.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def _cleanup(bench, ids):
     with bench.env() as env:
         cr = env.cr
-        _delete_notes(cr)
+        _delete_notes(env)
         # Nothing else refers to these tickets (made in SQL, their notes deleted
         # above): the foreign-key checks, one scan of the table per deleted row
         # for the unindexed helpdesk_ticket.duplicate_id, are skipped.
@@ -204,7 +201,7 @@ def run(bench):
         _run_jobs(bench)
         initial_ms = (time.perf_counter() - start) * 1000
         with bench.env() as env:
-            _delete_notes(env.cr)
+            _delete_notes(env)
         print(
             f"  recompute: initial due dates of {count} tickets in {initial_ms:.0f} ms",
             flush=True,

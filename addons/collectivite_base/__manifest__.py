@@ -1,7 +1,7 @@
 {
     "name": "Collectivité – base",
     "summary": "Shared groups, state machines and working-time deadlines of the collectivité suite",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Collectivité",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",

@@ -2,7 +2,7 @@
     "name": "Helpdesk – contrats de service (SLA) des collectivités",
     "summary": "Service contracts on OCA helpdesk: priority matrices, working-time "
     "deadlines, pause, escalation, référents, KPIs and monthly report",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "After-Sales",
     "website": "https://example.org/collectivite-odoo",
     "author": "collectivite-odoo",

@@ -50,6 +50,16 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _deadline_recompute_next(self, domain, after, limit):
+        """Recompute the next ``limit`` records of ``domain`` (by id) after the
+        id ``after``: returns how many, the last one's id and how many moved.
+        A consumer may read and recompute them in one query instead."""
+        records = self.search([*domain, ("id", ">", after)], order="id", limit=limit)
+        if not records:
+            return 0, after, 0
+        return len(records), records[-1].id, records._deadline_recompute()
+
+    @api.model
     def _deadline_consumer_models(self):
         """Names of the models consuming deadlines, in a stable order."""
         names = self.env.registry.descendants([self._name], "_inherit")
@@ -91,14 +101,15 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
 
     @api.model
     def _deadline_log(self, changes):
-        """One narrow history row per moved deadline of ``changes``
+        """The history of the moved deadlines of ``changes``
         (``collectivite.deadline.history``), all in one ``INSERT``, shown on
         the record's form (for ``_deadline_recompute``). Returns the number
         of records whose deadlines moved."""
-        rows = [
-            (record_id, name, old or None, new or None)
-            for record_id, _company, _tz, moves in changes
-            for name, old, new in moves
-        ]
-        self.env["collectivite.deadline.history"]._insert(self._name, rows)
+        self.env["collectivite.deadline.history"]._insert(
+            self._name,
+            {
+                record_id: {name: (old, new) for name, old, new in moves}
+                for record_id, _company, _tz, moves in changes
+            },
+        )
         return len(changes)

@@ -58,7 +58,7 @@ class CollectiviteDeadlineSource(models.AbstractModel):
             for name in Consumer._deadline_consumer_models()
             if self.env[name]
             .sudo()
-            .search(self.env[name]._deadline_changes_domain(changes), limit=1)
+            .search(self.env[name]._deadline_changes_domain(changes), limit=1, order="id")
         ]
         if not names:
             return

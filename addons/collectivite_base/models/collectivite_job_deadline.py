@@ -31,18 +31,15 @@ class CollectiviteJob(models.Model):
         index = payload.get("model", 0)
         while index < len(names):
             Model = self.env[names[index]]
-            domain = Model._deadline_changes_domain(changes)
-            records = Model.search(
-                domain + [("id", ">", payload.get("after", 0))], order="id", limit=limit
+            done, last, moved = Model._deadline_recompute_next(
+                Model._deadline_changes_domain(changes), payload.get("after", 0), limit
             )
-            if records:
-                payload["moved"] = payload.get("moved", 0) + records._deadline_recompute()
-                payload["after"] = records[-1].id
-                done = len(records)
-            if len(records) < limit:
+            payload["moved"] = payload.get("moved", 0) + moved
+            payload["after"] = last
+            if done < limit:
                 index += 1
                 payload["after"] = 0
-            if records:
+            if done:
                 break
         payload["model"] = index
         values["done_count"] = self.done_count + done

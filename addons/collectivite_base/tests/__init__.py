@@ -1,5 +1,6 @@
 from . import (
     test_accessibility_mixin,
+    test_deadline_history,
     test_demo_identity,
     test_french_holidays,
     test_job_http,

@@ -11,7 +11,7 @@ from odoo.addons.collectivite_base.models.resource_calendar_working_time import 
     US_PER_SECOND,
     to_us,
 )
-from odoo.addons.collectivite_base.sql_arrays import pg_array, pg_plain_array
+from odoo.addons.collectivite_base.sql_arrays import pg_plain_array
 
 from . import sla_planner
 
@@ -23,7 +23,7 @@ DEADLINE_FIELDS = (
     "sla_status",
 )
 # The due dates the history reports (the at-risk instant follows them
-# silently); ``_deadline_store`` names them in its statement.
+# silently).
 LOGGED_FIELDS = ("date_response_due", "date_resolution_due")
 
 
@@ -35,16 +35,25 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _deadline_candidate_domain(self, calendar_ids, date_from, date_to):
         domain = [
-            ("closed_date", "=", False),
+            ("sla_is_open", "=", True),
             ("sla_contract_id", "!=", False),
             ("date_sla_deadline", "!=", False),
         ]
         if calendar_ids is not None:
-            domain += [
-                "|",
-                ("sla_contract_id.calendar_id", "in", calendar_ids),
-                ("sla_contract_id.oncall_calendar_id", "in", calendar_ids),
-            ]
+            # the contracts' ids, not a subquery: the planner then knows from
+            # the tickets' statistics how many tickets each contract has
+            contracts = (
+                self.env["helpdesk.sla.contract"]
+                .with_context(active_test=False)
+                .search(
+                    [
+                        "|",
+                        ("calendar_id", "in", calendar_ids),
+                        ("oncall_calendar_id", "in", calendar_ids),
+                    ]
+                )
+            )
+            domain.append(("sla_contract_id", "in", contracts.ids))
         if date_from:
             domain += [
                 "|",
@@ -56,47 +65,67 @@ class HelpdeskTicket(models.Model):
         return domain
 
     def _deadline_recompute(self):
-        """Due dates, at-risk instant and status of ``self`` from their
-        calendars as they are now, stored with the history of the moved due
-        dates in one statement; returns the number of tickets whose due dates
-        moved (see ``collectivite.deadline.consumer``).
+        return self._deadline_recompute_next([("id", "in", self.ids)], 0, None)[2]
 
-        Tens of thousands of tickets a batch: their columns are read in one
-        query as integers (instants in microseconds since the epoch), planned
-        and compared as columns (``sla_planner.plan_columns``: no record, no
-        datetime nor dict per ticket), the planner answering per calendar."""
-        if not self:
-            return 0
+    @api.model
+    def _deadline_recompute_next(self, domain, after, limit):
+        """Due dates, at-risk instant and status of the next ``limit`` tickets
+        of ``domain`` after the id ``after``, from their calendars as they are
+        now, stored with the history of the moved due dates (see
+        ``collectivite.deadline.consumer``).
+
+        Tens of thousands of tickets a batch: the search reads their columns
+        in the same query, as integers (instants in microseconds since the
+        epoch), planned and compared as columns (``sla_planner.plan_columns``:
+        no record, no datetime nor dict per ticket), the planner answering
+        per calendar."""
         self.flush_model()
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
         Deadline.flush_model()
+        query = self._search(
+            [*domain, ("id", ">", after), ("sla_contract_id", "!=", False)],
+            order="id",
+            limit=limit,
+        )
+        t = self._table
+        d = query.left_join(t, "sla_deadline_id", Deadline._table, "id", "sla_deadline_id")
         self.env.cr.execute(
-            SQL(
-                """SELECT t.id, t.sla_deadline_id, t.sla_contract_id, t.is_oncall, t.priority,
-                          t.ticket_type, %(start)s, t.sla_paused_hours,
-                          t.date_first_response IS NOT NULL, t.date_sla_paused IS NOT NULL,
-                          %(columns)s, d.sla_status
-                     FROM %(table)s t
-                     JOIN %(deadline)s d ON d.id = t.sla_deadline_id
-                    WHERE t.id = ANY(%(ids)s::int[]) AND t.sla_contract_id IS NOT NULL
-                      -- a batch is a range of ids (the job's order): read that range of
-                      -- the table by its index, not the whole table
-                      AND t.id BETWEEN %(first)s AND %(last)s
-                    ORDER BY t.id""",
-                first=min(self.ids),
-                last=max(self.ids),
-                start=_us(SQL("COALESCE(t.date_sla_start, t.create_date)")),
-                columns=SQL(", ").join(
-                    _us(SQL.identifier("d", name)) for name in DEADLINE_FIELDS[:4]
+            query.select(
+                *(
+                    SQL.identifier(t, name)
+                    for name in (
+                        "id",
+                        "sla_deadline_id",
+                        "sla_contract_id",
+                        "is_oncall",
+                        "priority",
+                        "ticket_type",
+                    )
                 ),
-                table=SQL.identifier(self._table),
-                deadline=SQL.identifier(Deadline._table),
-                ids=pg_array(self.ids),
+                _us(
+                    SQL(
+                        "COALESCE(%s, %s)",
+                        SQL.identifier(t, "date_sla_start"),
+                        SQL.identifier(t, "create_date"),
+                    )
+                ),
+                SQL.identifier(t, "sla_paused_hours"),
+                SQL("%s IS NOT NULL", SQL.identifier(t, "date_first_response")),
+                SQL("%s IS NOT NULL", SQL.identifier(t, "date_sla_paused")),
+                *(_us(SQL.identifier(d, name)) for name in DEADLINE_FIELDS[:4]),
+                SQL.identifier(d, "sla_status"),
             )
         )
         rows = self.env.cr.fetchall()
         if not rows:
-            return 0
+            return 0, after, 0
+        return len(rows), rows[-1][0], self._deadline_recompute_rows(rows)
+
+    @api.model
+    def _deadline_recompute_rows(self, rows):
+        """Recompute and store the tickets of ``rows`` (read by
+        ``_deadline_recompute_next``); returns the number of tickets whose due
+        dates moved."""
         (
             ticket_ids,
             row_ids,
@@ -157,87 +186,80 @@ class HelpdeskTicket(models.Model):
             )
             if values != before
         ]
-        moved = sum(
+        if not changed:
+            return 0
+        self._deadline_store(
+            [ticket_ids[index] for index in changed],
+            [row_ids[index] for index in changed],
+            [[column[index] for index in changed] for column in new],
+            [[column[index] for index in changed] for column in old[:2]],
+        )
+        return sum(
             1
             for index in changed
             if new[0][index] != old[0][index] or new[1][index] != old[1][index]
         )
-        if changed:
-            self._deadline_store(
-                [ticket_ids[index] for index in changed],
-                [row_ids[index] for index in changed],
-                [[column[index] for index in changed] for column in new],
-            )
-        return moved
 
-    def _deadline_store(self, ticket_ids, row_ids, values):
+    def _deadline_store(self, ticket_ids, row_ids, values, before):
         """Write the recomputed values on the tickets' rows of due dates
         (``helpdesk.ticket.sla.deadline``, ids ``row_ids``: the ticket's own
         row is not rewritten) and the history of the moved due dates
-        (``LOGGED_FIELDS``, one ``collectivite.deadline.history`` row each)
-        in one statement: the values are sent once, the old ones read where
-        they are. ``values`` holds one column per name of ``DEADLINE_FIELDS``,
-        the instants in microseconds since the epoch (whole seconds), ``None``
-        for none. No stored field computes from them, none is tracked."""
+        (``LOGGED_FIELDS``, their values ``before`` given) in one statement:
+        the values are sent once. ``values`` holds one column per name of
+        ``DEADLINE_FIELDS``, the instants in microseconds since the epoch
+        (whole seconds), ``None`` for none. No stored field computes from
+        them, none is tracked."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
         Deadline.flush_model(DEADLINE_FIELDS)
         History = self.env["collectivite.deadline.history"]
-        History.flush_model()
-        seconds = [
-            [None if value is None else value // US_PER_SECOND for value in column]
-            for column in values[:4]
-        ]
+        # the moved tickets: their id, then each logged due date before and after
+        moves = SQL(
+            """SELECT v.ticket_id, v.old_response / %(us)s, v.response / %(us)s,
+                      v.old_resolution / %(us)s, v.resolution / %(us)s
+                 FROM v
+                WHERE v.old_response IS DISTINCT FROM v.response
+                   OR v.old_resolution IS DISTINCT FROM v.resolution""",
+            us=US_PER_SECOND,
+        )
         self.env.cr.execute(
             SQL(
                 """WITH v AS (
-                        SELECT v.ticket_id, v.id,
-                               %(epoch)s + v.response * interval '1 second' AS response,
-                               %(epoch)s + v.resolution * interval '1 second' AS resolution,
-                               %(epoch)s + v.deadline * interval '1 second' AS deadline,
-                               %(epoch)s + v.at_risk * interval '1 second' AS at_risk,
-                               v.status
-                          FROM unnest(%(ids)s::int[], %(rows)s::int[], %(response)s::int8[],
-                                      %(resolution)s::int8[], %(deadline)s::int8[],
-                                      %(at_risk)s::int8[], %(status)s::varchar[])
+                        SELECT * FROM unnest(%(tickets)s::int[], %(rows)s::int[],
+                                             %(response)s::int8[], %(resolution)s::int8[],
+                                             %(deadline)s::int8[], %(at_risk)s::int8[],
+                                             %(status)s::varchar[], %(old_response)s::int8[],
+                                             %(old_resolution)s::int8[])
                                AS v(ticket_id, id, response, resolution, deadline, at_risk,
-                                    status)
-                   ), old AS (
-                        -- the snapshot of the statement: the values before the update
-                        SELECT v.ticket_id, v.response, v.resolution,
-                               d.date_response_due AS old_response,
-                               d.date_resolution_due AS old_resolution
-                          FROM v JOIN %(table)s d ON d.id = v.id
+                                    status, old_response, old_resolution)
                    ), updated AS (
                         UPDATE %(table)s AS d
-                           SET date_response_due = v.response,
-                               date_resolution_due = v.resolution,
-                               date_sla_deadline = v.deadline,
-                               date_sla_at_risk = v.at_risk,
+                           SET date_response_due = %(epoch)s + v.response * %(us)s,
+                               date_resolution_due = %(epoch)s + v.resolution * %(us)s,
+                               date_sla_deadline = %(epoch)s + v.deadline * %(us)s,
+                               date_sla_at_risk = %(epoch)s + v.at_risk * %(us)s,
                                sla_status = v.status
                           FROM v
                          WHERE d.id = v.id
+                           -- the rows of a batch of tickets are mostly a range of ids:
+                           -- read that range of the table, not the whole table
+                           AND d.id BETWEEN %(first)s AND %(last)s
                    )
-                   INSERT INTO %(history)s (res_model, res_id, field_name, date, date_old,
-                                            date_new)
-                   SELECT %(model)s, old.ticket_id, m.field_name, now() AT TIME ZONE 'UTC',
-                          m.date_old, m.date_new
-                     FROM old
-                    CROSS JOIN LATERAL (
-                          VALUES ('date_response_due', old.old_response, old.response),
-                                 ('date_resolution_due', old.old_resolution, old.resolution)
-                          ) AS m(field_name, date_old, date_new)
-                    WHERE m.date_old IS DISTINCT FROM m.date_new""",
+                   %(history)s""",
                 epoch=SQL("'epoch'::timestamp"),
+                us=SQL("interval '1 microsecond'"),
                 table=SQL.identifier(Deadline._table),
-                history=SQL.identifier(History._table),
-                model=self._name,
-                ids=pg_plain_array(ticket_ids),
+                first=min(row_ids),
+                last=max(row_ids),
+                tickets=pg_plain_array(ticket_ids),
                 rows=pg_plain_array(row_ids),
-                response=pg_plain_array(seconds[0]),
-                resolution=pg_plain_array(seconds[1]),
-                deadline=pg_plain_array(seconds[2]),
-                at_risk=pg_plain_array(seconds[3]),
+                response=pg_plain_array(values[0]),
+                resolution=pg_plain_array(values[1]),
+                deadline=pg_plain_array(values[2]),
+                at_risk=pg_plain_array(values[3]),
                 status=pg_plain_array(values[4]),
+                old_response=pg_plain_array(before[0]),
+                old_resolution=pg_plain_array(before[1]),
+                history=History._insert_sql(self._name, LOGGED_FIELDS, moves),
             )
         )
         Deadline.invalidate_model(DEADLINE_FIELDS)

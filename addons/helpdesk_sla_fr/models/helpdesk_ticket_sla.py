@@ -246,6 +246,7 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _sla_at_risk_missing_domain(self):
         return [
+            ("sla_is_open", "=", True),
             ("sla_status", "=", "on_time"),
             ("date_sla_at_risk", "=", False),
             ("date_sla_deadline", "!=", False),
@@ -275,8 +276,9 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _sla_status_domains(self, now):
-        """Open tickets whose status is due to change (partial indexes)."""
-        common = [("closed_date", "=", False), ("date_sla_paused", "=", False)]
+        """Open tickets whose status is due to change (the index of the open
+        tickets' status, see ``helpdesk.ticket.sla.deadline``)."""
+        common = [("sla_is_open", "=", True), ("date_sla_paused", "=", False)]
         return [
             [("sla_status", "in", ("on_time", "at_risk")), ("date_sla_deadline", "<=", now)]
             + common,

@@ -25,16 +25,16 @@ class TestDeadlineHistoryHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
         )
         cls.env[HISTORY]._insert(
             "helpdesk.ticket",
-            [
-                (
-                    cls.ticket.id,
-                    "date_resolution_due",
-                    paris(2026, 11, 23, 11, 30),
-                    paris(2026, 11, 24, 11, 30),
-                )
-            ],
+            {
+                cls.ticket.id: {
+                    "date_resolution_due": (
+                        paris(2026, 11, 23, 11, 30),
+                        paris(2026, 11, 24, 11, 30),
+                    )
+                }
+            },
         )
-        cls.line = cls.env[HISTORY].search([("res_id", "=", cls.ticket.id)])
+        cls.line = cls.env[HISTORY].search([("res_model", "=", "helpdesk.ticket")])
 
     def test_agent_reads_history_on_the_form(self):
         self.authenticate("sla_agent", "sla_agent")
@@ -55,18 +55,18 @@ class TestDeadlineHistoryHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
         for login in ("sla_agent", "sla_outsider"):
             self.authenticate(login, login)
             for method, args in (
-                ("search_read", [[("res_id", "=", self.ticket.id)], ["date_old"]]),
-                ("read", [self.line.ids, ["date_old"]]),
-                ("write", [self.line.ids, {"date_new": "2030-01-01 00:00:00"}]),
+                ("search_read", [[("res_model", "=", "helpdesk.ticket")], ["moves"]]),
+                ("read", [self.line.ids, ["moves"]]),
+                ("write", [self.line.ids, {"moves": {"ids": [], "fields": {}}}]),
                 ("unlink", [self.line.ids]),
                 (
                     "create",
                     [
                         {
                             "res_model": "helpdesk.ticket",
-                            "res_id": self.ticket.id,
-                            "field_name": "date_resolution_due",
+                            "block": self.ticket.id // 256,
                             "date": "2030-01-01 00:00:00",
+                            "moves": {"ids": [self.ticket.id], "fields": {}},
                         }
                     ],
                 ),
@@ -84,6 +84,7 @@ class TestDeadlineHistoryHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
             )
         )
         self.assertEqual(name, "odoo.exceptions.AccessError")
-        self.line.invalidate_recordset()
-        self.assertEqual(self.env[HISTORY].search([("res_id", "=", self.ticket.id)]), self.line)
-        self.assertEqual(self.line.date_new, paris(2026, 11, 24, 11, 30))
+        lines = self.env[HISTORY].search([("res_model", "=", "helpdesk.ticket")])
+        self.assertEqual(lines, self.line)
+        (move,) = self.env[HISTORY]._moves_of(self.ticket)
+        self.assertEqual(move.date_new, paris(2026, 11, 24, 11, 30))

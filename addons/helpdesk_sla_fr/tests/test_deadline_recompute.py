@@ -71,9 +71,7 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
 
     def _notes(self, tickets):
         """The history lines of ``tickets`` (one per moved due date)."""
-        return self.env["collectivite.deadline.history"].search(
-            [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
-        )
+        return self.env["collectivite.deadline.history"]._moves_of(tickets)
 
     def _snapshot(self):
         self.tickets.invalidate_recordset()
@@ -115,9 +113,9 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         for ticket in self.before | self.other:
             self.assertEqual(after[ticket.id], before[ticket.id])
         notes = self._notes(self.tickets)
-        self.assertEqual(set(notes.mapped("res_id")), set((self.friday | self.friday_2).ids))
-        note = notes.filtered(
-            lambda n: n.res_id == self.friday.id and n.field_name == "date_response_due"
+        self.assertEqual({n.res_id for n in notes}, set((self.friday | self.friday_2).ids))
+        (note,) = (
+            n for n in notes if n.res_id == self.friday.id and n.field_name == "date_response_due"
         )
         self.assertEqual(
             (note.date_old, note.date_new),
@@ -170,7 +168,7 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
             leave.with_user(self.admin).unlink()
             self._run_jobs()
         self.assertEqual(self.friday.date_response_due, paris(2026, 11, 23, 11, 30))
-        response = self._notes(self.friday).filtered(lambda n: n.field_name == "date_response_due")
+        response = [n for n in self._notes(self.friday) if n.field_name == "date_response_due"]
         self.assertEqual(
             sorted((n.date_old, n.date_new) for n in response),
             sorted(
@@ -191,8 +189,8 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         original = Ticket._deadline_store
         calls = []
 
-        def interrupted(records, ticket_ids, row_ids, values):
-            original(records, ticket_ids, row_ids, values)
+        def interrupted(records, ticket_ids, row_ids, values, before):
+            original(records, ticket_ids, row_ids, values, before)
             calls.append(len(ticket_ids))
             if len(calls) == 2:
                 raise psycopg2.errors.SerializationFailure("killed")
@@ -209,7 +207,7 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
             self._run_jobs(limit=1)
         self.assertEqual(job.state, "done")
         notes = self._notes(self.tickets)
-        self.assertEqual(set(notes.mapped("res_id")), set((self.friday | self.friday_2).ids))
+        self.assertEqual({n.res_id for n in notes}, set((self.friday | self.friday_2).ids))
         moved = [(n.res_id, n.field_name) for n in notes]
         self.assertEqual(len(moved), len(set(moved)))
 
@@ -228,13 +226,13 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_failure_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records):
+        def broken(records, rows):
             raise UserError("Calendrier illisible.")  # pylint: disable=translation-required
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             before = self._snapshot()
-            with patch.object(Ticket, "_deadline_recompute", broken):
+            with patch.object(Ticket, "_deadline_recompute_rows", broken):
                 self._run_jobs()
         job = self.Job.search([("user_id", "=", self.admin.id)])
         self.assertEqual(job.state, "failed")
@@ -305,13 +303,13 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_unexpected_error_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records):
+        def broken(records, rows):
             raise ZeroDivisionError("division by zero")
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             with (
-                patch.object(Ticket, "_deadline_recompute", broken),
+                patch.object(Ticket, "_deadline_recompute_rows", broken),
                 mute_logger("odoo.addons.collectivite_base.models.collectivite_job"),
             ):
                 self._run_jobs()

@@ -39,9 +39,7 @@ class TestQosRecompute(TeleserviceCommon):
         self.fail("the jobs did not finish")
 
     def _notes(self, records):
-        return self.env["collectivite.deadline.history"].search(
-            [("res_model", "=", "collectivite.request"), ("res_id", "in", records.ids)]
-        )
+        return self.env["collectivite.deadline.history"]._moves_of(records)
 
     def _dates(self):
         self.requests.invalidate_recordset()
@@ -78,8 +76,8 @@ class TestQosRecompute(TeleserviceCommon):
         for request in self.later | self.closed:
             self.assertEqual(after[request.id], before[request.id])
         notes = self._notes(self.requests)
-        self.assertEqual(sorted(notes.mapped("res_id")), sorted(self.affected.ids))
-        self.assertEqual(set(notes.mapped("field_name")), {"date_qos_deadline"})
+        self.assertEqual(sorted(n.res_id for n in notes), sorted(self.affected.ids))
+        self.assertEqual({n.field_name for n in notes}, {"date_qos_deadline"})
         # the agent reads it on the request's form, in French and in their timezone
         agent = self.user_manage
         agent.write({"lang": "fr_FR", "tz": "Europe/Paris"})
