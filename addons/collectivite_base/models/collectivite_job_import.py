@@ -171,7 +171,8 @@ class CollectiviteJob(models.Model):
                 "file_type": payload["file_type"],
             }
         )
-        options = dict(payload["options"], skip=payload["start"])
+        # from the cursor: a job queued by an earlier version may have begun
+        options = dict(payload["options"], skip=payload["cursor"])
         try:
             data, import_fields = wizard._convert_import_data(payload["fields"], options)
         except ImportValidationError as error:
@@ -186,7 +187,8 @@ class CollectiviteJob(models.Model):
             chunks[-1].append(row)
         payload.update(parts=self._parts_create(chunks), attachment_id=False)
         attachment.unlink()
-        self.write({"payload": payload, "total_count": len(data)})
+        total = payload["cursor"] - payload["start"] + len(data)
+        self.write({"payload": payload, "total_count": total})
         return []
 
     @api.model

@@ -297,3 +297,23 @@ class TestJobImportPartsHttp(JsonRpcMixin, HttpCase):
         imported = self.Partner.search([("email", "like", DOMAIN)])
         self.assertEqual(len(imported), rows)
         self.assertTrue(all(imported.mapped("image_1920")))
+
+    def test_job_of_an_earlier_version_resumed(self):
+        """A job queued before the file was kept as parts, some rows imported
+        by batches that read the whole file: the first batch of this version
+        reads the file from the job's cursor."""
+        rows = IMPORT_BATCH + 300
+        job = self._contacts_job(rows)
+        job_sudo = job.sudo()
+        job_sudo.write(
+            {"payload": dict(job_sudo.payload, cursor=500, imported=500), "done_count": 500}
+        )
+        while self.Job._cron_run_jobs():
+            pass
+        self.assertEqual(job.state, "done", job.result)
+        self.assertEqual((job.done_count, job.total_count), (rows, rows))
+        emails = self._emails()
+        self.assertEqual(len(emails), rows - 500)
+        self.assertNotIn(f"contact00499{DOMAIN}", emails)
+        self.assertIn(f"contact00500{DOMAIN}", emails)
+        self.assertIn(f"{rows} enregistrement(s) importé(s)", job.result)
