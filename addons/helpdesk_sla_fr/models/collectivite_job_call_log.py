@@ -32,15 +32,29 @@ class CollectiviteJob(models.Model):
             company=contract.company_id,
         )
         job_sudo = job.sudo()  # sudo: the job's parameters and parts are the server's own
-        parts = job_sudo._parts_create(
+        job_sudo._call_log_store(dict(job_sudo.payload), rows, len(rows))
+        return job
+
+    def _call_log_store(self, payload, rows, total):
+        """Keep the lines ``rows`` still to create as parts of the job, the
+        payload (``payload``, without lines) keeping the cursor."""
+        payload["parts"] = self._parts_create(
             [rows[start : start + CALL_LOG_BATCH] for start in range(0, len(rows), CALL_LOG_BATCH)]
         )
-        job_sudo.write({"payload": dict(job_sudo.payload, parts=parts), "total_count": len(rows)})
-        return job
+        self.write({"payload": payload, "total_count": total})
+
+    def _call_log_move_rows(self, payload):
+        """A job queued by an earlier version, its lines in its payload: the
+        lines left become parts."""
+        rows = payload.pop("rows", [])
+        payload["after"] = payload.get("after", 0)
+        self._call_log_store(payload, rows[payload["after"] :], len(rows))
 
     def _job_step_call_log_import(self, limit=CALL_LOG_BATCH):
         self.ensure_one()
         payload = dict(self.payload)
+        if "parts" not in payload:
+            self._call_log_move_rows(payload)
         parts, rows = self._parts_read(payload["parts"], limit, CALL_LOG_BATCH)
         batch = rows[:limit]
         contract_id = payload["contract_id"]

@@ -156,3 +156,21 @@ class TestCallLogJobPartsHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(parts.mapped("raw"), raws)
         self.assertEqual(self._parts(job), parts)
+
+    def test_job_of_an_earlier_version_resumed(self):
+        """A job queued before the lines were kept as parts (its lines in its
+        payload, some created already) goes on from its cursor."""
+        rows = [[f"2026-11-03 09:{i % 60:02d}:00", True, 5, f"Agent {i}"] for i in range(2500)]
+        job = self.Job.with_user(self.manager)._enqueue(
+            "call_log_import",
+            "Import (earlier version)",
+            {"contract_id": self.resotic.id, "rows": rows, "after": 100},
+            company=self.resotic.company_id,
+        )
+        while self.Job._cron_run_jobs():
+            pass
+        self.assertEqual(job.state, "done", job.result)
+        self.assertEqual(sorted(self._agents()), sorted(f"Agent {i}" for i in range(100, 2500)))
+        self.assertEqual((job.done_count, job.total_count), (2500, 2500))
+        self.assertFalse(self._parts(job))
+        self.assertLess(self._payload_size(job), PAYLOAD_MAX)
