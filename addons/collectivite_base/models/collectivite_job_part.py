@@ -46,12 +46,15 @@ class CollectiviteJob(models.Model):
         (or all the rows left), each with its count of rows, and their rows.
         ``size``: the rows of a part when it was made (every part but the last
         holds at least as many, except the first one when a batch stopped
-        inside it)."""
+        inside it). Nothing when one of them is gone (rows would be missed)."""
         self.ensure_one()
         Attachment = self.env["ir.attachment"].sudo()  # sudo: the job's parts, the server's own
+        wanted = Attachment.browse(part_ids[: math.ceil(limit / size) + 1])
+        if wanted.exists() != wanted:
+            return [], []
         parts = []
         rows = []
-        for part in Attachment.browse(part_ids[: math.ceil(limit / size) + 1]).exists():
+        for part in wanted:
             if len(rows) >= limit:
                 break
             part_rows = json.loads(part.raw)

@@ -317,3 +317,13 @@ class TestJobImportPartsHttp(JsonRpcMixin, HttpCase):
         self.assertNotIn(f"contact00499{DOMAIN}", emails)
         self.assertIn(f"contact00500{DOMAIN}", emails)
         self.assertIn(f"{rows} enregistrement(s) importé(s)", job.result)
+
+    def test_part_gone_job_fails(self):
+        job = self._contacts_job(3 * IMPORT_BATCH)
+        self.Job._cron_run_jobs()
+        self._parts(job)[0].unlink()
+        self.Job._cron_run_jobs()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("n’est plus disponible", job.result)
+        self.assertEqual(len(self._emails()), IMPORT_BATCH, "no row missed, none imported")
+        self.assertFalse(self._parts(job))
