@@ -56,6 +56,13 @@ class CollectiviteJob(models.Model):
         if "parts" not in payload:
             self._call_log_move_rows(payload)
         parts, rows = self._parts_read(payload["parts"], limit, CALL_LOG_BATCH)
+        if not parts:
+            self._fail(
+                self.with_context(lang=self.user_id.lang).env._(
+                    "The lines to import are no longer available: import the log again."
+                )
+            )
+            return 0
         batch = rows[:limit]
         contract_id = payload["contract_id"]
         # as the agent who imported the file: their rights apply

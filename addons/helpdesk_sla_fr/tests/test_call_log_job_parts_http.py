@@ -174,3 +174,13 @@ class TestCallLogJobPartsHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
         self.assertEqual((job.done_count, job.total_count), (2500, 2500))
         self.assertFalse(self._parts(job))
         self.assertLess(self._payload_size(job), PAYLOAD_MAX)
+
+    def test_part_gone_job_fails(self):
+        job = self._import(call_log(LINES))
+        self.Job._cron_run_jobs()
+        self._parts(job)[0].unlink()
+        self.Job._cron_run_jobs()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("ne sont plus disponibles", job.result)
+        self.assertEqual(len(self._agents()), CALL_LOG_BATCH, "no line missed, none created")
+        self.assertFalse(self._parts(job))
