@@ -6,6 +6,7 @@ from . import (
     collectivite_job,
     collectivite_job_deadline,
     collectivite_job_import,
+    collectivite_job_part,
     collectivite_registry_cache_source,
     collectivite_state_mixin,
     collectivite_system_log,

@@ -5,6 +5,7 @@ from . import (
     test_french_holidays,
     test_job_http,
     test_job_import_http,
+    test_job_import_parts_http,
     test_menus,
     test_translations,
     test_user_timezone,

@@ -1,6 +1,7 @@
 from . import (
     test_bad_input,
     test_call_log_job_http,
+    test_call_log_job_parts_http,
     test_contract,
     test_deadline_history_http,
     test_deadline_recompute,

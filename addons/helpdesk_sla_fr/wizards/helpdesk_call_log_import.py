@@ -123,26 +123,22 @@ class HelpdeskCallLogImport(models.TransientModel):
             raise UserError(self.env._("The file holds no call."))
         if len(rows) > CALL_LOG_SYNC_LIMIT:
             self.env["helpdesk.call.log"].check_access("create")
-            job = self.env["collectivite.job"]._enqueue(
-                "call_log_import",
+            job = self.env["collectivite.job"]._call_log_enqueue(
                 self.env._(
                     "Import of %(count)s calls (%(contract)s)",
                     count=len(rows),
                     contract=self.contract_id.display_name,
                 ),
-                {
-                    "contract_id": self.contract_id.id,
-                    "rows": [
-                        [
-                            fields.Datetime.to_string(row["date_call"]),
-                            row["is_answered"],
-                            row["wait_seconds"],
-                            row["agent"],
-                        ]
-                        for row in rows
-                    ],
-                },
-                company=self.contract_id.company_id,
+                self.contract_id,
+                [
+                    [
+                        fields.Datetime.to_string(row["date_call"]),
+                        row["is_answered"],
+                        row["wait_seconds"],
+                        row["agent"],
+                    ]
+                    for row in rows
+                ],
             )
             return job._action_open()
         self.env["helpdesk.call.log"].create(rows)
