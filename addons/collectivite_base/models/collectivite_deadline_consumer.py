@@ -35,6 +35,9 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
 
     _name = "collectivite.deadline.consumer"
     _description = "Records with deadlines on a working schedule"
+    # Records recomputed per batch, one transaction of the scheduled action
+    # (a batch killed mid-way is done again).
+    _deadline_batch_size = 50000
 
     deadline_history_html = fields.Html(
         string="Deadlines recomputed",

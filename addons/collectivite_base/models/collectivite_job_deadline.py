@@ -1,7 +1,6 @@
 from odoo import models
 
-# Records recomputed per batch (one transaction of the scheduled action).
-DEADLINE_BATCH = 50000
+from ..gc_pause import gc_paused
 
 
 class CollectiviteJob(models.Model):
@@ -15,7 +14,7 @@ class CollectiviteJob(models.Model):
     # One concern per file: the job machinery is in collectivite_job.py.
     _inherit = "collectivite.job"  # pylint: disable=consider-merging-classes-inherited
 
-    def _job_step_deadline_recompute(self, limit=DEADLINE_BATCH):
+    def _job_step_deadline_recompute(self, limit=None):
         self.ensure_one()
         payload = dict(self.payload)
         changes = payload["changes"]
@@ -31,12 +30,14 @@ class CollectiviteJob(models.Model):
         index = payload.get("model", 0)
         while index < len(names):
             Model = self.env[names[index]]
-            done, last, moved = Model._deadline_recompute_next(
-                Model._deadline_changes_domain(changes), payload.get("after", 0), limit
-            )
+            batch = limit or Model._deadline_batch_size
+            with gc_paused():
+                done, last, moved = Model._deadline_recompute_next(
+                    Model._deadline_changes_domain(changes), payload.get("after", 0), batch
+                )
             payload["moved"] = payload.get("moved", 0) + moved
             payload["after"] = last
-            if done < limit:
+            if done < batch:
                 index += 1
                 payload["after"] = 0
             if done:

@@ -85,8 +85,12 @@ class TestDeadlineHistory(TransactionCase):
         )
         migration.migrate(cr, "18.0.1.3.0")
         moves = self.History._moves_of(first | second)
+        # the latest recompute first for each record
         self.assertEqual(
-            [(move.res_id, move.date, move.date_old, move.date_new) for move in moves],
+            sorted(
+                ((move.res_id, move.date, move.date_old, move.date_new) for move in moves),
+                key=lambda move: (move[0], -move[1].timestamp()),
+            ),
             [
                 (
                     first.id,

@@ -1,12 +1,13 @@
 """Deadlines of the open tickets follow their calendar: a closure added or
 removed, opening hours changed (``collectivite.deadline.consumer`` of
 collectivite_base) recompute the due dates and status of the open tickets
-whose window it overlaps, one history row per due date moved
+whose window it overlaps, with the history of the moved due dates
 (``collectivite.deadline.history``), written with the new values."""
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.collectivite_base.background_statements import BackgroundStatements
 from odoo.addons.collectivite_base.models.resource_calendar_working_time import (
     US_PER_SECOND,
     to_us,
@@ -25,12 +26,17 @@ DEADLINE_FIELDS = (
 # The due dates the history reports (the at-risk instant follows them
 # silently).
 LOGGED_FIELDS = ("date_response_due", "date_resolution_due")
+# Tickets planned, then stored in the background while the next ones are.
+DEADLINE_CHUNK = 10000
 
 
 # One file per concern of the ticket (see helpdesk_ticket.py), on purpose.
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = ["helpdesk.ticket", "collectivite.deadline.consumer"]  # pylint: disable=consider-merging-classes-inherited
+    # read and planned by chunks (``DEADLINE_CHUNK``): the memory of a batch
+    # does not grow with it, each one costs a first read and a last write
+    _deadline_batch_size = 100000
 
     @api.model
     def _deadline_candidate_domain(self, calendar_ids, date_from, date_to):
@@ -74,58 +80,100 @@ class HelpdeskTicket(models.Model):
         now, stored with the history of the moved due dates (see
         ``collectivite.deadline.consumer``).
 
-        Tens of thousands of tickets a batch: the search reads their columns
-        in the same query, as integers (instants in microseconds since the
-        epoch), planned and compared as columns (``sla_planner.plan_columns``:
-        no record, no datetime nor dict per ticket), the planner answering
-        per calendar."""
-        self.flush_model()
+        Tens of thousands of tickets a batch, by chunks of ``DEADLINE_CHUNK``:
+        a chunk's columns are read by the search's own query, as integers
+        (instants in microseconds since the epoch), planned and compared as
+        columns (``sla_planner.plan_columns``: no record, no datetime nor
+        dict per ticket, the planner answering per calendar), and stored in
+        the background while the next chunk is read and planned."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
+        History = self.env["collectivite.deadline.history"]
+        self.flush_model()
         Deadline.flush_model()
+        History.flush_model()
+        done = moved = 0
+        last = after
+        with BackgroundStatements(self.env.cr) as statements:
+            pending = statements.fetch(self._deadline_rows_sql(domain, last, limit))
+            while pending:
+                rows = pending.result()
+                done += len(rows)
+                last = rows[-1][0] if rows else last
+                pending = None
+                if len(rows) == DEADLINE_CHUNK and (limit is None or done < limit):
+                    # the next chunk is read while this one is planned
+                    left = None if limit is None else limit - done
+                    pending = statements.fetch(self._deadline_rows_sql(domain, last, left))
+                if rows:
+                    moved += self._deadline_recompute_chunk(rows, statements)
+        Deadline.invalidate_model(DEADLINE_FIELDS)
+        self.invalidate_model(DEADLINE_FIELDS)
+        History.invalidate_model()
+        return done, last, moved
+
+    @api.model
+    def _deadline_rows_sql(self, domain, after, limit):
+        """The query reading the columns of the next tickets of ``domain``
+        after the id ``after`` (at most ``DEADLINE_CHUNK``, and ``limit``)
+        that ``_deadline_recompute_chunk`` plans."""
+        Deadline = self.env["helpdesk.ticket.sla.deadline"]
         query = self._search(
             [*domain, ("id", ">", after), ("sla_contract_id", "!=", False)],
             order="id",
-            limit=limit,
+            limit=DEADLINE_CHUNK if limit is None else min(limit, DEADLINE_CHUNK),
         )
         t = self._table
         d = query.left_join(t, "sla_deadline_id", Deadline._table, "id", "sla_deadline_id")
-        self.env.cr.execute(
-            query.select(
-                *(
-                    SQL.identifier(t, name)
-                    for name in (
-                        "id",
-                        "sla_deadline_id",
-                        "sla_contract_id",
-                        "is_oncall",
-                        "priority",
-                        "ticket_type",
-                    )
-                ),
-                _us(
-                    SQL(
-                        "COALESCE(%s, %s)",
-                        SQL.identifier(t, "date_sla_start"),
-                        SQL.identifier(t, "create_date"),
-                    )
-                ),
-                SQL.identifier(t, "sla_paused_hours"),
-                SQL("%s IS NOT NULL", SQL.identifier(t, "date_first_response")),
-                SQL("%s IS NOT NULL", SQL.identifier(t, "date_sla_paused")),
-                *(_us(SQL.identifier(d, name)) for name in DEADLINE_FIELDS[:4]),
-                SQL.identifier(d, "sla_status"),
-            )
+        return query.select(
+            *(
+                SQL.identifier(t, name)
+                for name in (
+                    "id",
+                    "sla_deadline_id",
+                    "sla_contract_id",
+                    "is_oncall",
+                    "priority",
+                    "ticket_type",
+                )
+            ),
+            _us(
+                SQL(
+                    "COALESCE(%s, %s)",
+                    SQL.identifier(t, "date_sla_start"),
+                    SQL.identifier(t, "create_date"),
+                )
+            ),
+            SQL.identifier(t, "sla_paused_hours"),
+            SQL("%s IS NOT NULL", SQL.identifier(t, "date_first_response")),
+            SQL("%s IS NOT NULL", SQL.identifier(t, "date_sla_paused")),
+            *(_us(SQL.identifier(d, name)) for name in DEADLINE_FIELDS[:4]),
+            SQL.identifier(d, "sla_status"),
         )
-        rows = self.env.cr.fetchall()
-        if not rows:
-            return 0, after, 0
-        return len(rows), rows[-1][0], self._deadline_recompute_rows(rows)
 
     @api.model
-    def _deadline_recompute_rows(self, rows):
-        """Recompute and store the tickets of ``rows`` (read by
-        ``_deadline_recompute_next``); returns the number of tickets whose due
-        dates moved."""
+    def _deadline_terms(self, contract_ids):
+        """What the planner needs of the contracts ``contract_ids``."""
+        contracts = self.env["helpdesk.sla.contract"].browse(contract_ids)
+        return {
+            # the calendars by id: an int is cheaper to hash per ticket than a record
+            "calendar_of": {(contract.id, False): contract.calendar_id.id for contract in contracts}
+            | {
+                (contract.id, True): (contract.oncall_calendar_id or contract.calendar_id).id
+                for contract in contracts
+            },
+            "calendars": {
+                calendar.id: calendar
+                for calendar in (contracts.calendar_id | contracts.oncall_calendar_id)
+            },
+            "share_of": {contract.id: contract.at_risk_share for contract in contracts},
+            "targets": contracts._target_map(),
+        }
+
+    @api.model
+    def _deadline_recompute_chunk(self, rows, statements):
+        """Plan the tickets of ``rows`` (read by ``_deadline_rows_sql``) and
+        queue the statement storing the moved ones in ``statements``;
+        returns how many moved."""
         (
             ticket_ids,
             row_ids,
@@ -139,17 +187,9 @@ class HelpdeskTicket(models.Model):
             paused,
             *old,
         ) = (list(column) for column in zip(*rows, strict=True))
-        contracts = self.env["helpdesk.sla.contract"].browse(set(contract_ids))
-        # the calendars by id: an int is cheaper to hash per ticket than a record
-        calendar_of = {(contract.id, False): contract.calendar_id.id for contract in contracts} | {
-            (contract.id, True): (contract.oncall_calendar_id or contract.calendar_id).id
-            for contract in contracts
-        }
-        calendars = {
-            calendar.id: calendar
-            for calendar in (contracts.calendar_id | contracts.oncall_calendar_id)
-        }
-        share_of = {contract.id: contract.at_risk_share for contract in contracts}
+        terms = self._deadline_terms(set(contract_ids))
+        share_of = terms["share_of"]
+        calendar_of = terms["calendar_of"]
         plan = sla_planner.plan_columns(
             {
                 "contract": contract_ids,
@@ -160,9 +200,9 @@ class HelpdeskTicket(models.Model):
                 "start": starts,
                 "paused_hours": paused_hours,
                 "answered": answered,
-                "calendars": calendars,
+                "calendars": terms["calendars"],
             },
-            contracts._target_map(),
+            terms["targets"],
         )
         # stored to the second (the values read back compare equal)
         new = [
@@ -188,11 +228,13 @@ class HelpdeskTicket(models.Model):
         ]
         if not changed:
             return 0
-        self._deadline_store(
-            [ticket_ids[index] for index in changed],
-            [row_ids[index] for index in changed],
-            [[column[index] for index in changed] for column in new],
-            [[column[index] for index in changed] for column in old[:2]],
+        statements.execute(
+            self._deadline_store_sql(
+                [ticket_ids[index] for index in changed],
+                [row_ids[index] for index in changed],
+                [[column[index] for index in changed] for column in new],
+                [[column[index] for index in changed] for column in old[:2]],
+            )
         )
         return sum(
             1
@@ -200,17 +242,17 @@ class HelpdeskTicket(models.Model):
             if new[0][index] != old[0][index] or new[1][index] != old[1][index]
         )
 
-    def _deadline_store(self, ticket_ids, row_ids, values, before):
-        """Write the recomputed values on the tickets' rows of due dates
-        (``helpdesk.ticket.sla.deadline``, ids ``row_ids``: the ticket's own
-        row is not rewritten) and the history of the moved due dates
-        (``LOGGED_FIELDS``, their values ``before`` given) in one statement:
-        the values are sent once. ``values`` holds one column per name of
+    @api.model
+    def _deadline_store_sql(self, ticket_ids, row_ids, values, before):
+        """The statement writing the recomputed values on the tickets' rows
+        of due dates (``helpdesk.ticket.sla.deadline``, ids ``row_ids``: the
+        ticket's own row is not rewritten) and the history of the moved due
+        dates (``LOGGED_FIELDS``, their values ``before`` given): the values
+        are sent once. ``values`` holds one column per name of
         ``DEADLINE_FIELDS``, the instants in microseconds since the epoch
         (whole seconds), ``None`` for none. No stored field computes from
-        them, none is tracked."""
+        them, none is tracked (the caller flushes and invalidates)."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
-        Deadline.flush_model(DEADLINE_FIELDS)
         History = self.env["collectivite.deadline.history"]
         # the moved tickets: their id, then each logged due date before and after
         moves = SQL(
@@ -221,9 +263,8 @@ class HelpdeskTicket(models.Model):
                    OR v.old_resolution IS DISTINCT FROM v.resolution""",
             us=US_PER_SECOND,
         )
-        self.env.cr.execute(
-            SQL(
-                """WITH v AS (
+        return SQL(
+            """WITH v AS (
                         SELECT * FROM unnest(%(tickets)s::int[], %(rows)s::int[],
                                              %(response)s::int8[], %(resolution)s::int8[],
                                              %(deadline)s::int8[], %(at_risk)s::int8[],
@@ -245,26 +286,22 @@ class HelpdeskTicket(models.Model):
                            AND d.id BETWEEN %(first)s AND %(last)s
                    )
                    %(history)s""",
-                epoch=SQL("'epoch'::timestamp"),
-                us=SQL("interval '1 microsecond'"),
-                table=SQL.identifier(Deadline._table),
-                first=min(row_ids),
-                last=max(row_ids),
-                tickets=pg_plain_array(ticket_ids),
-                rows=pg_plain_array(row_ids),
-                response=pg_plain_array(values[0]),
-                resolution=pg_plain_array(values[1]),
-                deadline=pg_plain_array(values[2]),
-                at_risk=pg_plain_array(values[3]),
-                status=pg_plain_array(values[4]),
-                old_response=pg_plain_array(before[0]),
-                old_resolution=pg_plain_array(before[1]),
-                history=History._insert_sql(self._name, LOGGED_FIELDS, moves),
-            )
+            epoch=SQL("'epoch'::timestamp"),
+            us=SQL("interval '1 microsecond'"),
+            table=SQL.identifier(Deadline._table),
+            first=min(row_ids),
+            last=max(row_ids),
+            tickets=pg_plain_array(ticket_ids),
+            rows=pg_plain_array(row_ids),
+            response=pg_plain_array(values[0]),
+            resolution=pg_plain_array(values[1]),
+            deadline=pg_plain_array(values[2]),
+            at_risk=pg_plain_array(values[3]),
+            status=pg_plain_array(values[4]),
+            old_response=pg_plain_array(before[0]),
+            old_resolution=pg_plain_array(before[1]),
+            history=History._insert_sql(self._name, LOGGED_FIELDS, moves),
         )
-        Deadline.invalidate_model(DEADLINE_FIELDS)
-        self.invalidate_model(DEADLINE_FIELDS)
-        History.invalidate_model()
 
 
 def _us(column):

@@ -186,19 +186,21 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         """A batch interrupted after its history was written leaves nothing
         behind; the next run finishes, one line per moved due date."""
         Ticket = type(self.env["helpdesk.ticket"])
-        original = Ticket._deadline_store
+        original = Ticket._deadline_recompute_chunk
         calls = []
 
-        def interrupted(records, ticket_ids, row_ids, values, before):
-            original(records, ticket_ids, row_ids, values, before)
-            calls.append(len(ticket_ids))
+        def interrupted(records, rows, statements):
+            moved = original(records, rows, statements)
+            statements.wait()  # the statement storing the chunk ran
+            calls.append(len(rows))
             if len(calls) == 2:
                 raise psycopg2.errors.SerializationFailure("killed")
+            return moved
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             job = self.Job.search([("user_id", "=", self.admin.id)])
-            with patch.object(Ticket, "_deadline_store", interrupted):
+            with patch.object(Ticket, "_deadline_recompute_chunk", interrupted):
                 self.Job._cron_run_jobs(limit=1)
                 with self.assertRaises(psycopg2.errors.SerializationFailure):
                     self.Job._cron_run_jobs(limit=1)
@@ -226,13 +228,13 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_failure_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records, rows):
+        def broken(records, rows, statements):
             raise UserError("Calendrier illisible.")  # pylint: disable=translation-required
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             before = self._snapshot()
-            with patch.object(Ticket, "_deadline_recompute_rows", broken):
+            with patch.object(Ticket, "_deadline_recompute_chunk", broken):
                 self._run_jobs()
         job = self.Job.search([("user_id", "=", self.admin.id)])
         self.assertEqual(job.state, "failed")
@@ -303,13 +305,13 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_unexpected_error_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records, rows):
+        def broken(records, rows, statements):
             raise ZeroDivisionError("division by zero")
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
             self._add_closure()
             with (
-                patch.object(Ticket, "_deadline_recompute_rows", broken),
+                patch.object(Ticket, "_deadline_recompute_chunk", broken),
                 mute_logger("odoo.addons.collectivite_base.models.collectivite_job"),
             ):
                 self._run_jobs()
