@@ -1,5 +1,6 @@
 from . import (
     test_accessibility_mixin,
+    test_background_statements,
     test_deadline_history,
     test_demo_identity,
     test_french_holidays,
