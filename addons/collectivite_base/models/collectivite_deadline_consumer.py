@@ -53,14 +53,16 @@ class CollectiviteDeadlineConsumer(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
-    def _deadline_recompute_next(self, domain, after, limit):
+    def _deadline_recompute_next(self, domain, after, limit, count=False):
         """Recompute the next ``limit`` records of ``domain`` (by id) after the
-        id ``after``: returns how many, the last one's id and how many moved.
+        id ``after``: returns how many, the last one's id, how many moved and,
+        when ``count``, how many records ``domain`` has in all (else ``None``).
         A consumer may read and recompute them in one query instead."""
+        total = self.search_count(domain) if count else None
         records = self.search([*domain, ("id", ">", after)], order="id", limit=limit)
         if not records:
-            return 0, after, 0
-        return len(records), records[-1].id, records._deadline_recompute()
+            return 0, after, 0, total
+        return len(records), records[-1].id, records._deadline_recompute(), total
 
     @api.model
     def _deadline_consumer_models(self):

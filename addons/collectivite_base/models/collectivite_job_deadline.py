@@ -20,21 +20,26 @@ class CollectiviteJob(models.Model):
         changes = payload["changes"]
         names = [name for name in payload["models"] if name in self.env]
         values = {}
-        if not payload.get("counted"):
-            values["total_count"] = sum(
-                self.env[name].search_count(self.env[name]._deadline_changes_domain(changes))
-                for name in names
-            )
-            payload["counted"] = True
+        # counted with the first batch: its consumer may count while it works
+        counting = not payload.get("counted")
         done = 0
         index = payload.get("model", 0)
         while index < len(names):
             Model = self.env[names[index]]
             batch = limit or Model._deadline_batch_size
+            domain = Model._deadline_changes_domain(changes)
             with gc_paused():
-                done, last, moved = Model._deadline_recompute_next(
-                    Model._deadline_changes_domain(changes), payload.get("after", 0), batch
+                done, last, moved, count = Model._deadline_recompute_next(
+                    domain, payload.get("after", 0), batch, count=counting
                 )
+            if counting:
+                values["total_count"] = count + sum(
+                    self.env[name].search_count(self.env[name]._deadline_changes_domain(changes))
+                    for name in names
+                    if name != Model._name
+                )
+                payload["counted"] = True
+                counting = False
             payload["moved"] = payload.get("moved", 0) + moved
             payload["after"] = last
             if done < batch:

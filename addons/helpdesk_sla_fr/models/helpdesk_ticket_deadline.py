@@ -74,7 +74,7 @@ class HelpdeskTicket(models.Model):
         return self._deadline_recompute_next([("id", "in", self.ids)], 0, None)[2]
 
     @api.model
-    def _deadline_recompute_next(self, domain, after, limit):
+    def _deadline_recompute_next(self, domain, after, limit, count=False):
         """Due dates, at-risk instant and status of the next ``limit`` tickets
         of ``domain`` after the id ``after``, from their calendars as they are
         now, stored with the history of the moved due dates (see
@@ -85,7 +85,8 @@ class HelpdeskTicket(models.Model):
         (instants in microseconds since the epoch), planned and compared as
         columns (``sla_planner.plan_columns``: no record, no datetime nor
         dict per ticket, the planner answering per calendar), and stored in
-        the background while the next chunk is read and planned."""
+        the background while the next chunk is read and planned (and the
+        tickets of ``domain`` counted, when ``count``)."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
         History = self.env["collectivite.deadline.history"]
         self.flush_model()
@@ -95,6 +96,10 @@ class HelpdeskTicket(models.Model):
         last = after
         with BackgroundStatements(self.env.cr) as statements:
             pending = statements.fetch(self._deadline_rows_sql(domain, last, limit))
+            # counted while the first chunk is planned
+            total = (
+                statements.fetch(self._search(domain).select(SQL("COUNT(*)"))) if count else None
+            )
             while pending:
                 rows = pending.result()
                 done += len(rows)
@@ -109,7 +114,7 @@ class HelpdeskTicket(models.Model):
         Deadline.invalidate_model(DEADLINE_FIELDS)
         self.invalidate_model(DEADLINE_FIELDS)
         History.invalidate_model()
-        return done, last, moved
+        return done, last, moved, total and total.result()[0][0]
 
     @api.model
     def _deadline_rows_sql(self, domain, after, limit):

@@ -206,6 +206,11 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
                     self.Job._cron_run_jobs(limit=1)
             self.assertEqual(job.state, "running")
             self.assertEqual(job.done_count, 1)
+            # counted with the first batch
+            Tickets = self.env["helpdesk.ticket"]
+            candidates = Tickets._deadline_changes_domain(job.payload["changes"])
+            self.assertGreater(job.total_count, 1)
+            self.assertEqual(job.total_count, Tickets.search_count(candidates))
             self._run_jobs(limit=1)
         self.assertEqual(job.state, "done")
         notes = self._notes(self.tickets)
