@@ -1,6 +1,7 @@
 """Shared helpers of collectivite_base's tests: calendars of the contracts and a
 plain, deliberately naive working-time oracle used by the property tests."""
 
+import base64
 import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -184,6 +185,66 @@ class JsonRpcMixin:
         """``(exception name, message)`` of a refused call."""
         self.assertIn("error", answer, answer)
         return answer["error"]["data"]["name"], answer["error"]["data"]["message"]
+
+
+class JobPartsMixin(JsonRpcMixin):
+    """Checks of the parts a background job keeps (``collectivite.job``'s
+    attachments, ``collectivite_job_part.py``), from the outside."""
+
+    def _parts(self, job):
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], order="id"
+        )
+
+    def _assert_nothing(self, answer, empty):
+        """A search refused (AccessError) or finding nothing (``empty``)."""
+        if "error" in answer:
+            self.assertEqual(self.rpc_error(answer)[0], "odoo.exceptions.AccessError")
+        else:
+            self.assertEqual(answer["result"], empty)
+
+    def _assert_parts_unreadable(self, job, parts, logins):
+        """None of ``logins`` reads ``parts`` of ``job``, over JSON-RPC with the
+        context keys the server never trusts nor by URL."""
+        for login in logins:
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                context = {"active_test": False, "bin_size": False, "sudo": True}
+                name, _message = self.rpc_error(
+                    self.call_kw("ir.attachment", "read", [parts.ids, ["raw"]], context=context)
+                )
+                self.assertEqual(name, "odoo.exceptions.AccessError")
+                # nothing found (or, for the portal, no search at all)
+                answer = self.call_kw(
+                    "ir.attachment",
+                    "search_read",
+                    [[("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], ["raw"]],
+                    context=context,
+                )
+                self._assert_nothing(answer, [])
+                answer = self.call_kw(
+                    "ir.attachment", "search_count", [[("id", "in", parts.ids)]], context=context
+                )
+                self._assert_nothing(answer, 0)
+                response = self.url_open(f"/web/content/{parts[0].id}")
+                self.assertIn(response.status_code, (403, 404))
+
+    def _assert_parts_unchanged_by(self, login, job, parts):
+        """``login`` (who started the job) may neither change nor delete its
+        ``parts``."""
+        raws = parts.mapped("raw")
+        self.authenticate(login, login)
+        name, _message = self.rpc_error(
+            self.call_kw(
+                "ir.attachment", "write", [parts.ids, {"raw": base64.b64encode(b"[]").decode()}]
+            )
+        )
+        self.assertEqual(name, "odoo.exceptions.AccessError")
+        name, _message = self.rpc_error(self.call_kw("ir.attachment", "unlink", [parts.ids]))
+        self.assertEqual(name, "odoo.exceptions.AccessError")
+        self.env.invalidate_all()
+        self.assertEqual(self._parts(job), parts)
+        self.assertEqual(parts.mapped("raw"), raws)
 
 
 def job_notices(env, user):

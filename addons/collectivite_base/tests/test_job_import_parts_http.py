@@ -20,7 +20,7 @@ from odoo.addons.base_import.models.base_import import Import
 
 from ..models.base_import_import import IMPORT_BACKGROUND_ROWS
 from ..models.collectivite_job_import import IMPORT_BATCH
-from .common import JsonRpcMixin
+from .common import JobPartsMixin
 
 DOMAIN = "@parts.import.example.org"
 
@@ -45,7 +45,7 @@ def contacts_csv(rows):
 
 
 @tagged("post_install", "-at_install")
-class TestJobImportPartsHttp(JsonRpcMixin, HttpCase):
+class TestJobImportPartsHttp(JobPartsMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -107,17 +107,6 @@ class TestJobImportPartsHttp(JsonRpcMixin, HttpCase):
             contacts_csv(rows), ["name", "email", "city"], ["Nom", "Courriel", "Ville"]
         )
         return self.Job.browse(answer["collectivite_job_id"])
-
-    def _parts(self, job):
-        return self.env["ir.attachment"].search(
-            [("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], order="id"
-        )
-
-    def _assert_nothing(self, answer, empty):
-        if "error" in answer:
-            self.assertEqual(self.rpc_error(answer)[0], "odoo.exceptions.AccessError")
-        else:
-            self.assertEqual(answer["result"], empty)
 
     def _emails(self):
         groups = self.Partner._read_group([("email", "like", DOMAIN)], ["email"], ["__count"])
@@ -224,45 +213,9 @@ class TestJobImportPartsHttp(JsonRpcMixin, HttpCase):
         self.Job._cron_run_jobs()
         parts = self._parts(job)
         self.assertEqual(len(parts), 2)
-        raws = parts.mapped("raw")
-        for login in ("parts_other", "parts_portal"):
-            with self.subTest(login=login):
-                self.authenticate(login, login)
-                # with the context keys the server never trusts
-                context = {"active_test": False, "bin_size": False, "sudo": True}
-                name, _message = self.rpc_error(
-                    self.call_kw("ir.attachment", "read", [parts.ids, ["raw"]], context=context)
-                )
-                self.assertEqual(name, "odoo.exceptions.AccessError")
-                # nothing found (or, for the portal, no search at all)
-                answer = self.call_kw(
-                    "ir.attachment",
-                    "search_read",
-                    [[("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], ["raw"]],
-                    context=context,
-                )
-                self._assert_nothing(answer, [])
-                answer = self.call_kw(
-                    "ir.attachment", "search_count", [[("id", "in", parts.ids)]], context=context
-                )
-                self._assert_nothing(answer, 0)
-                response = self.url_open(f"/web/content/{parts[0].id}")
-                self.assertIn(response.status_code, (403, 404))
+        self._assert_parts_unreadable(job, parts, ("parts_other", "parts_portal"))
         # the agent reads the job's parts but may not change them
-        self.authenticate("parts_agent", "parts_agent")
-        name, _message = self.rpc_error(
-            self.call_kw(
-                "ir.attachment",
-                "write",
-                [parts.ids, {"raw": base64.b64encode(b"[]").decode()}],
-            )
-        )
-        self.assertEqual(name, "odoo.exceptions.AccessError")
-        name, _message = self.rpc_error(self.call_kw("ir.attachment", "unlink", [parts.ids]))
-        self.assertEqual(name, "odoo.exceptions.AccessError")
-        self.env.invalidate_all()
-        self.assertEqual(parts.exists(), parts)
-        self.assertEqual(parts.mapped("raw"), raws)
+        self._assert_parts_unchanged_by("parts_agent", job, parts)
 
     def test_images_by_file_name_refused_before_any_job(self):
         rows = IMPORT_BACKGROUND_ROWS + 10

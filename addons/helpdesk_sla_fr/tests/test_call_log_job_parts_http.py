@@ -10,7 +10,7 @@ import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.collectivite_base.tests.common import JsonRpcMixin
+from odoo.addons.collectivite_base.tests.common import JobPartsMixin
 
 from ..models.collectivite_job_call_log import CALL_LOG_BATCH
 from .common import SlaCaseMixin
@@ -36,7 +36,7 @@ def call_log(count):
 
 
 @tagged("post_install", "-at_install")
-class TestCallLogJobPartsHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
+class TestCallLogJobPartsHttp(SlaCaseMixin, JobPartsMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -60,11 +60,6 @@ class TestCallLogJobPartsHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
             "helpdesk.call.log.import", "action_import", [[saved["result"][0]["id"]]]
         )
         return self.Job.browse(answer["result"]["res_id"])
-
-    def _parts(self, job):
-        return self.env["ir.attachment"].search(
-            [("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], order="id"
-        )
 
     def _payload_size(self, job):
         return len(json.dumps(job.sudo().payload).encode())
@@ -123,39 +118,11 @@ class TestCallLogJobPartsHttp(SlaCaseMixin, JsonRpcMixin, HttpCase):
     def test_parts_read_by_nobody_else(self):
         job = self._import(call_log(LINES))
         parts = self._parts(job)
-        raws = parts.mapped("raw")
-        for login in ("sla_parts_other", "sla_agent", "test.requester1@example.org"):
-            with self.subTest(login=login):
-                self.authenticate(login, login)
-                context = {"active_test": False, "bin_size": False, "sudo": True}
-                name, _message = self.rpc_error(
-                    self.call_kw("ir.attachment", "read", [parts.ids, ["raw"]], context=context)
-                )
-                self.assertEqual(name, "odoo.exceptions.AccessError")
-                answer = self.call_kw(
-                    "ir.attachment",
-                    "search_read",
-                    [[("res_model", "=", "collectivite.job"), ("res_id", "=", job.id)], ["raw"]],
-                    context=context,
-                )
-                if "error" in answer:  # the portal searches no attachment at all
-                    name, _message = self.rpc_error(answer)
-                    self.assertEqual(name, "odoo.exceptions.AccessError")
-                else:
-                    self.assertEqual(answer["result"], [])
-                response = self.url_open(f"/web/content/{parts[0].id}")
-                self.assertIn(response.status_code, (403, 404))
-        # the manager who imported the log may not change its parts
-        self.authenticate("sla_manager", "sla_manager")
-        name, _message = self.rpc_error(
-            self.call_kw(
-                "ir.attachment", "write", [parts.ids, {"raw": base64.b64encode(b"[]").decode()}]
-            )
+        self._assert_parts_unreadable(
+            job, parts, ("sla_parts_other", "sla_agent", "test.requester1@example.org")
         )
-        self.assertEqual(name, "odoo.exceptions.AccessError")
-        self.env.invalidate_all()
-        self.assertEqual(parts.mapped("raw"), raws)
-        self.assertEqual(self._parts(job), parts)
+        # the manager who imported the log may not change its parts
+        self._assert_parts_unchanged_by("sla_manager", job, parts)
 
     def test_job_of_an_earlier_version_resumed(self):
         """A job queued before the lines were kept as parts (its lines in its
