@@ -1,7 +1,6 @@
 import json
 import logging
 from collections import namedtuple
-from datetime import datetime, timedelta
 
 import psycopg2
 from markupsafe import Markup, escape
@@ -11,6 +10,7 @@ from odoo.tools import SQL, format_datetime
 from odoo.tools.sql import create_index
 
 from ..sql_arrays import pg_plain_array
+from .resource_calendar_working_time import US_PER_SECOND, from_us, to_us
 
 _logger = logging.getLogger(__name__)
 
@@ -18,7 +18,6 @@ _logger = logging.getLogger(__name__)
 # A recompute of 200,000 records writes about 800 rows; a record's history is
 # read from the rows of its block (one per recompute that moved one of them).
 BLOCK = 256
-EPOCH = datetime(1970, 1, 1)
 
 # One moved deadline, as ``_moves_of`` returns it (dates naive UTC).
 Move = namedtuple("Move", "res_id field_name date date_old date_new")
@@ -31,8 +30,8 @@ class CollectiviteDeadlineHistory(models.Model):
 
     A recompute moves the deadlines of hundreds of thousands of records at
     once. Written as one row per moved date (and its index entries), the
-    history alone took longer than the 5 s the whole recompute of 200,000
-    tickets is given. So a row holds the moves of one recompute for a block
+    history alone took more than half of the 5 s the whole recompute of
+    200,000 tickets is given. So a row holds the moves of one recompute for a block
     of ``BLOCK`` consecutive record ids (``moves``: the records' ``ids`` and,
     per date field of ``fields``, the lists of their values before and after,
     aligned on them: instants in seconds since the epoch, ``None`` for none,
@@ -270,7 +269,7 @@ class CollectiviteDeadlineHistory(models.Model):
 
 def to_seconds(value):
     """A naive UTC datetime as seconds since the epoch (``None`` for none)."""
-    return None if not value else int((value - EPOCH).total_seconds())
+    return None if not value else to_us(value) // US_PER_SECOND
 
 
 def _pick(values, indexes):
@@ -278,7 +277,7 @@ def _pick(values, indexes):
 
 
 def _instant(seconds):
-    return None if seconds is None else EPOCH + timedelta(seconds=seconds)
+    return None if seconds is None else from_us(seconds * US_PER_SECOND)
 
 
 def _when(env, value):
