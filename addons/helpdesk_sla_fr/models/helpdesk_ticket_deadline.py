@@ -104,13 +104,15 @@ class HelpdeskTicket(models.Model):
                 rows = pending.result()
                 done += len(rows)
                 last = rows[-1][0] if rows else last
+                # the contracts read now, while the connection is free
+                terms = self._deadline_terms({row[2] for row in rows})
                 pending = None
                 if len(rows) == DEADLINE_CHUNK and (limit is None or done < limit):
                     # the next chunk is read while this one is planned
                     left = None if limit is None else limit - done
                     pending = statements.fetch(self._deadline_rows_sql(domain, last, left))
                 if rows:
-                    moved += self._deadline_recompute_chunk(rows, statements)
+                    moved += self._deadline_recompute_chunk(rows, terms, statements)
         Deadline.invalidate_model(DEADLINE_FIELDS)
         self.invalidate_model(DEADLINE_FIELDS)
         History.invalidate_model()
@@ -175,10 +177,11 @@ class HelpdeskTicket(models.Model):
         }
 
     @api.model
-    def _deadline_recompute_chunk(self, rows, statements):
-        """Plan the tickets of ``rows`` (read by ``_deadline_rows_sql``) and
-        queue the statement storing the moved ones in ``statements``;
-        returns how many moved."""
+    def _deadline_recompute_chunk(self, rows, terms, statements):
+        """Plan the tickets of ``rows`` (read by ``_deadline_rows_sql``) with
+        their contracts' ``terms`` (``_deadline_terms``) and queue the
+        statement storing the moved ones in ``statements``; returns how many
+        moved."""
         (
             ticket_ids,
             row_ids,
@@ -192,7 +195,6 @@ class HelpdeskTicket(models.Model):
             paused,
             *old,
         ) = (list(column) for column in zip(*rows, strict=True))
-        terms = self._deadline_terms(set(contract_ids))
         share_of = terms["share_of"]
         calendar_of = terms["calendar_of"]
         plan = sla_planner.plan_columns(

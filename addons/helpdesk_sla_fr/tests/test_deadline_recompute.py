@@ -189,8 +189,8 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
         original = Ticket._deadline_recompute_chunk
         calls = []
 
-        def interrupted(records, rows, statements):
-            moved = original(records, rows, statements)
+        def interrupted(records, rows, terms, statements):
+            moved = original(records, rows, terms, statements)
             statements.wait()  # the statement storing the chunk ran
             calls.append(len(rows))
             if len(calls) == 2:
@@ -233,7 +233,7 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_failure_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records, rows, statements):
+        def broken(records, rows, terms, statements):
             raise UserError("Calendrier illisible.")  # pylint: disable=translation-required
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
@@ -310,7 +310,7 @@ class TestDeadlineRecompute(SlaCaseMixin, TransactionCase):
     def test_unexpected_error_is_reported(self):
         Ticket = type(self.env["helpdesk.ticket"])
 
-        def broken(records, rows, statements):
+        def broken(records, rows, terms, statements):
             raise ZeroDivisionError("division by zero")
 
         with freeze_time(paris(2026, 11, 20, 17, 0)):
