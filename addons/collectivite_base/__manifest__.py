@@ -7,7 +7,7 @@
     "author": "collectivite-odoo",
     "license": "LGPL-3",
     "depends": ["mail", "portal", "resource", "base_import"],
-    "external_dependencies": {"python": ["holidays"]},
+    "external_dependencies": {"python": ["holidays", "numpy"]},
     "data": [
         "security/collectivite_security.xml",
         "data/res_partner.xml",
