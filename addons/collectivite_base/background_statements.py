@@ -10,13 +10,15 @@ commit or rollback), and a query of the caller meanwhile waits for the
 statement in flight. Only plain statements go there: no ORM, whose cache the
 caller flushes before and invalidates after."""
 
+import io
 from concurrent.futures import ThreadPoolExecutor
 
 
 class BackgroundStatements:
     """``with BackgroundStatements(cr) as statements:``
-    ``rows = statements.fetch(sql)`` and ``statements.execute(sql)`` queue a
-    statement (an ``odoo.tools.SQL``) and return at once; ``rows.result()``
+    ``rows = statements.fetch(sql)``, ``statements.execute(sql)`` and
+    ``statements.copy_from(sql, data)`` (``COPY ... FROM STDIN`` of the bytes
+    ``data``) queue a statement (an ``odoo.tools.SQL``) and return at once; ``rows.result()``
     waits for the rows, ``wait()`` for every statement queued, and so does
     leaving the block. The first statement that fails (the transaction is
     then aborted, as after any failed statement) is the error raised, by
@@ -41,9 +43,18 @@ class BackgroundStatements:
         self._queued.append(future)
         return future
 
+    def copy_from(self, query, data):
+        assert not query.params, "COPY FROM STDIN takes no parameter"
+        self._queued.append(self._executor.submit(self._copy, query.code, data))
+
     def _run(self, query, fetch):
         self._cursor.execute(query.code, query.params)
         return self._cursor.fetchall() if fetch else None
+
+    def _copy(self, code, data):
+        # read at once: by blocks, each read would wait for the caller's
+        # thread to release the interpreter
+        self._cursor.copy_expert(code, io.BytesIO(data), size=max(len(data), 8192))
 
     def wait(self):
         queued, self._queued = self._queued, []

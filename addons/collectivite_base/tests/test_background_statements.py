@@ -1,6 +1,7 @@
 """Statements run in the background of a transaction: in order, in the same
 transaction (rolled back with it), the caller querying meanwhile, the first
-failing statement's error raised; and the garbage collector's pause."""
+failing statement's error raised; rows sent in COPY's binary format; and the
+garbage collector's pause."""
 
 import gc
 
@@ -11,6 +12,7 @@ from odoo.tools import SQL, mute_logger
 
 from ..background_statements import BackgroundStatements
 from ..gc_pause import gc_paused
+from ..sql_copy import COPY_NULL, copy_binary
 
 
 @tagged("post_install", "-at_install")
@@ -48,6 +50,27 @@ class TestBackgroundStatements(TransactionCase):
             statements.execute(SQL("SELECT 1 FROM no_such_table"))
             # refused too (the transaction is aborted), not the error raised
             statements.fetch(SQL("SELECT 1"))
+
+    def test_copy_binary(self):
+        """Columns of integers, extremes and missing values included, arrive
+        as sent, in the order of the statements."""
+        ids = [1, 2, 3, 2_147_483_647]
+        instants = [0, None, -1_000_000, 9_223_372_036_854_775_807]
+        self.env.cr.execute("CREATE TEMPORARY TABLE copied (id int4, instant int8)")
+        with BackgroundStatements(self.env.cr) as statements:
+            statements.copy_from(
+                SQL("COPY copied FROM STDIN WITH (FORMAT binary)"),
+                copy_binary([(ids, "int4"), (instants, "int8")]),
+            )
+            rows = statements.fetch(
+                SQL(
+                    "SELECT id, NULLIF(instant, %s::int8) FROM copied ORDER BY id",
+                    str(COPY_NULL),
+                )
+            )
+            self.assertEqual(rows.result(), list(zip(ids, instants, strict=True)))
+        with self.assertRaises(AssertionError):
+            BackgroundStatements(self.env.cr).copy_from(SQL("COPY copied FROM STDIN %s", 1), b"")
 
     def test_gc_paused(self):
         self.assertTrue(gc.isenabled())

@@ -13,8 +13,10 @@ from odoo.addons.collectivite_base.models.resource_calendar_working_time import 
     to_us,
 )
 from odoo.addons.collectivite_base.sql_arrays import pg_plain_array
+from odoo.addons.collectivite_base.sql_copy import COPY_NULL, copy_binary
 
 from . import sla_planner
+from .helpdesk_ticket_sla_deadline import SLA_STATUSES
 
 DEADLINE_FIELDS = (
     "date_response_due",
@@ -28,6 +30,10 @@ DEADLINE_FIELDS = (
 LOGGED_FIELDS = ("date_response_due", "date_resolution_due")
 # Tickets planned, then stored in the background while the next ones are.
 DEADLINE_CHUNK = 10000
+# The statuses, coded by their rank from 1 (0: none) in the rows sent.
+STATUSES = tuple(status for status, _label in SLA_STATUSES)
+# The temporary table of a chunk's new values, until they are stored.
+MOVES_TABLE = "helpdesk_ticket_deadline_moves"
 
 
 # One file per concern of the ticket (see helpdesk_ticket.py), on purpose.
@@ -100,12 +106,18 @@ class HelpdeskTicket(models.Model):
             total = (
                 statements.fetch(self._search(domain).select(SQL("COUNT(*)"))) if count else None
             )
+            terms = None
             while pending:
                 rows = pending.result()
                 done += len(rows)
                 last = rows[-1][0] if rows else last
-                # the contracts read now, while the connection is free
-                terms = self._deadline_terms({row[2] for row in rows})
+                # the contracts read once a batch (again when a chunk brings
+                # new ones), now, while the connection is free
+                contract_ids = {row[2] for row in rows}
+                if terms is None or not contract_ids <= terms["share_of"].keys():
+                    terms = self._deadline_terms(
+                        contract_ids | set(terms["share_of"] if terms else ())
+                    )
                 pending = None
                 if len(rows) == DEADLINE_CHUNK and (limit is None or done < limit):
                     # the next chunk is read while this one is planned
@@ -153,7 +165,7 @@ class HelpdeskTicket(models.Model):
             SQL.identifier(t, "sla_paused_hours"),
             SQL("%s IS NOT NULL", SQL.identifier(t, "date_first_response")),
             SQL("%s IS NOT NULL", SQL.identifier(t, "date_sla_paused")),
-            *(_us(SQL.identifier(d, name)) for name in DEADLINE_FIELDS[:4]),
+            *(_seconds(SQL.identifier(d, name)) for name in DEADLINE_FIELDS[:4]),
             SQL.identifier(d, "sla_status"),
         )
 
@@ -211,12 +223,12 @@ class HelpdeskTicket(models.Model):
             },
             terms["targets"],
         )
-        # stored to the second (the values read back compare equal)
+        # stored to the second, compared and sent in seconds (as they are read)
         new = [
-            [None if value is None else value - value % US_PER_SECOND for value in plan[name]]
+            [None if value is None else value // US_PER_SECOND for value in plan[name]]
             for name in ("response", "resolution", "deadline", "at_risk")
         ]
-        now = to_us(fields.Datetime.now())
+        now = to_us(fields.Datetime.now()) // US_PER_SECOND
         open_status = sla_planner.open_status
         new.append(
             [
@@ -235,13 +247,12 @@ class HelpdeskTicket(models.Model):
         ]
         if not changed:
             return 0
-        statements.execute(
-            self._deadline_store_sql(
-                [ticket_ids[index] for index in changed],
-                [row_ids[index] for index in changed],
-                [[column[index] for index in changed] for column in new],
-                [[column[index] for index in changed] for column in old[:2]],
-            )
+        self._deadline_store(
+            statements,
+            [ticket_ids[index] for index in changed],
+            [row_ids[index] for index in changed],
+            [[column[index] for index in changed] for column in new],
+            [[column[index] for index in changed] for column in old[:2]],
         )
         return sum(
             1
@@ -250,41 +261,71 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
-    def _deadline_store_sql(self, ticket_ids, row_ids, values, before):
-        """The statement writing the recomputed values on the tickets' rows
-        of due dates (``helpdesk.ticket.sla.deadline``, ids ``row_ids``: the
-        ticket's own row is not rewritten) and the history of the moved due
-        dates (``LOGGED_FIELDS``, their values ``before`` given): the values
-        are sent once. ``values`` holds one column per name of
-        ``DEADLINE_FIELDS``, the instants in microseconds since the epoch
-        (whole seconds), ``None`` for none. No stored field computes from
-        them, none is tracked (the caller flushes and invalidates)."""
+    def _deadline_store(self, statements, ticket_ids, row_ids, values, before):
+        """Queue in ``statements`` the writing of the recomputed values on
+        the tickets' rows of due dates (``helpdesk.ticket.sla.deadline``, ids
+        ``row_ids``: the ticket's own row is not rewritten) and the history
+        of the moved due dates (``LOGGED_FIELDS``, their values ``before``
+        given). ``values`` holds one column per name of ``DEADLINE_FIELDS``,
+        the instants in seconds since the epoch, ``None`` for none.
+
+        The values are sent once, in ``COPY``'s binary format (``sql_copy``),
+        to a temporary table of the transaction that the statement storing
+        them reads. No stored field computes from them, none is tracked (the
+        caller flushes and invalidates)."""
         Deadline = self.env["helpdesk.ticket.sla.deadline"]
         History = self.env["collectivite.deadline.history"]
+        moves = SQL.identifier(MOVES_TABLE)
+        statements.execute(
+            SQL(
+                """CREATE TEMPORARY TABLE IF NOT EXISTS %(moves)s (
+                        ticket_id int4, id int4, response int8, resolution int8,
+                        deadline int8, at_risk int8, status int4,
+                        old_response int8, old_resolution int8
+                   ) ON COMMIT DROP;
+                   TRUNCATE %(moves)s""",
+                moves=moves,
+            )
+        )
+        status_code = {status: code for code, status in enumerate(STATUSES, start=1)}
+        statements.copy_from(
+            SQL("COPY %s FROM STDIN WITH (FORMAT binary)", moves),
+            copy_binary(
+                [
+                    (ticket_ids, "int4"),
+                    (row_ids, "int4"),
+                    *((column, "int8") for column in values[:4]),
+                    ([status_code.get(status, 0) for status in values[4]], "int4"),
+                    *((column, "int8") for column in before),
+                ]
+            ),
+        )
+        # as text: the literal -9223372036854775808 would be out of range before its sign
+        none = SQL("%s::int8", str(COPY_NULL))
         # the moved tickets: their id, then each logged due date before and after
-        moves = SQL(
-            """SELECT v.ticket_id, v.old_response / %(us)s, v.response / %(us)s,
-                      v.old_resolution / %(us)s, v.resolution / %(us)s
+        history = SQL(
+            """SELECT v.ticket_id, v.old_response, v.response, v.old_resolution, v.resolution
                  FROM v
                 WHERE v.old_response IS DISTINCT FROM v.response
-                   OR v.old_resolution IS DISTINCT FROM v.resolution""",
-            us=US_PER_SECOND,
+                   OR v.old_resolution IS DISTINCT FROM v.resolution"""
         )
-        return SQL(
-            """WITH v AS (
-                        SELECT * FROM unnest(%(tickets)s::int[], %(rows)s::int[],
-                                             %(response)s::int8[], %(resolution)s::int8[],
-                                             %(deadline)s::int8[], %(at_risk)s::int8[],
-                                             %(status)s::varchar[], %(old_response)s::int8[],
-                                             %(old_resolution)s::int8[])
-                               AS v(ticket_id, id, response, resolution, deadline, at_risk,
-                                    status, old_response, old_resolution)
+        statements.execute(
+            SQL(
+                """WITH v AS NOT MATERIALIZED (
+                        SELECT m.ticket_id, m.id, NULLIF(m.response, %(none)s) AS response,
+                               NULLIF(m.resolution, %(none)s) AS resolution,
+                               NULLIF(m.deadline, %(none)s) AS deadline,
+                               NULLIF(m.at_risk, %(none)s) AS at_risk,
+                               (%(statuses)s::varchar[])[m.status] AS status,
+                               NULLIF(m.old_response, %(none)s) AS old_response,
+                               NULLIF(m.old_resolution, %(none)s) AS old_resolution
+                          FROM %(moves)s AS m
                    ), updated AS (
                         UPDATE %(table)s AS d
-                           SET date_response_due = %(epoch)s + v.response * %(us)s,
-                               date_resolution_due = %(epoch)s + v.resolution * %(us)s,
-                               date_sla_deadline = %(epoch)s + v.deadline * %(us)s,
-                               date_sla_at_risk = %(epoch)s + v.at_risk * %(us)s,
+                           SET date_response_due = %(epoch)s + v.response * %(second)s,
+                               date_resolution_due = %(epoch)s + v.resolution * %(second)s,
+                               date_sla_deadline = %(epoch)s + v.deadline * %(second)s,
+                               date_sla_at_risk = %(epoch)s + v.at_risk * %(second)s,
                                sla_status = v.status
                           FROM v
                          WHERE d.id = v.id
@@ -293,25 +334,28 @@ class HelpdeskTicket(models.Model):
                            AND d.id BETWEEN %(first)s AND %(last)s
                    )
                    %(history)s""",
-            epoch=SQL("'epoch'::timestamp"),
-            us=SQL("interval '1 microsecond'"),
-            table=SQL.identifier(Deadline._table),
-            first=min(row_ids),
-            last=max(row_ids),
-            tickets=pg_plain_array(ticket_ids),
-            rows=pg_plain_array(row_ids),
-            response=pg_plain_array(values[0]),
-            resolution=pg_plain_array(values[1]),
-            deadline=pg_plain_array(values[2]),
-            at_risk=pg_plain_array(values[3]),
-            status=pg_plain_array(values[4]),
-            old_response=pg_plain_array(before[0]),
-            old_resolution=pg_plain_array(before[1]),
-            history=History._insert_sql(self._name, LOGGED_FIELDS, moves),
+                none=none,
+                statuses=pg_plain_array(STATUSES),
+                moves=moves,
+                epoch=SQL("'epoch'::timestamp"),
+                second=SQL("interval '1 second'"),
+                table=SQL.identifier(Deadline._table),
+                first=min(row_ids),
+                last=max(row_ids),
+                history=History._insert_sql(self._name, LOGGED_FIELDS, history),
+            )
         )
+
+
+def _seconds(column):
+    """SQL: the naive UTC instant ``column`` as whole seconds since the epoch
+    (``NULL`` stays ``NULL``)."""
+    return SQL("floor(date_part('epoch', %s))::int8", column)
 
 
 def _us(column):
     """SQL: the naive UTC instant ``column`` as integer microseconds since the
-    epoch (``NULL`` stays ``NULL``)."""
-    return SQL("(extract(epoch FROM %s) * 1000000)::int8", column)
+    epoch (``NULL`` stays ``NULL``). Through ``date_part``'s double precision,
+    exact to the microsecond until the year 2255, rather than ``extract``'s
+    numeric, twice as long to compute."""
+    return SQL("round(date_part('epoch', %s) * 1000000)::int8", column)
