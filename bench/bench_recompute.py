@@ -264,8 +264,8 @@ def run(bench):
                 f"recompute: {count} open tickets after {label}, all batches",
                 [timings[scenario]],
                 target_ms=5_000,
-                note=f"{total} checked, {moved} moved (their history: one row a block of 256 tickets), "
-                f"{batches} batches, "
+                note=f"{total} checked, {moved} moved (their history: one row a block of "
+                f"256 tickets), {batches} batches, "
                 f"job {state}; the save itself {saved_ms:.0f} ms",
             )
     finally:
