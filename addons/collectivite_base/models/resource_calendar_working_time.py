@@ -279,18 +279,29 @@ class WorkingTimeTable:
             columns = self._arrays = _Columns(self)
         return columns
 
+    def _locate(self, values):
+        """For each of ``values`` (an int64 array): the index of the last
+        interval starting at or before it (-1 before the first), that index
+        clipped to 0, and whether the value is inside that interval."""
+        columns = self._columns()
+        index = np.searchsorted(columns.starts, values, side="right") - 1
+        clipped = np.maximum(index, 0)
+        inside = np.zeros(len(values), dtype=bool)
+        if columns.size:
+            inside = (index >= 0) & (values < columns.ends[clipped])
+        return index, clipped, inside
+
     def _positions(self, values):
         """Working time elapsed from the start of the table to each of
         ``values`` (an int64 array)."""
         columns = self._columns()
         if not columns.size:
             return np.zeros_like(values)
-        index = np.searchsorted(columns.starts, values, side="right") - 1
-        inside = np.maximum(index, 0)
+        index, clipped, _inside = self._locate(values)
         elapsed = (
-            columns.cum_before[inside]
-            + np.minimum(values, columns.ends[inside])
-            - columns.starts[inside]
+            columns.cum_before[clipped]
+            + np.minimum(values, columns.ends[clipped])
+            - columns.starts[clipped]
         )
         return np.where(index < 0, 0, elapsed)
 
@@ -314,11 +325,7 @@ class WorkingTimeTable:
             return []
         values = _int64(starts)
         # the interval holding each start, or the next one
-        columns = self._columns()
-        index = np.searchsorted(columns.starts, values, side="right") - 1
-        inside = np.zeros(len(values), dtype=bool)
-        if columns.size:
-            inside = (index >= 0) & (values < columns.ends[np.maximum(index, 0)])
+        index, _clipped, inside = self._locate(values)
         index = np.where(inside, index, index + 1)
         highest = int(index.max())
         while highest >= len(self.starts):

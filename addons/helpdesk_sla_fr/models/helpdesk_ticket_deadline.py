@@ -32,6 +32,7 @@ LOGGED_FIELDS = ("date_response_due", "date_resolution_due")
 DEADLINE_CHUNK = 10000
 # The statuses, coded by their rank from 1 (0: none) in the rows sent.
 STATUSES = tuple(status for status, _label in SLA_STATUSES)
+STATUS_CODE = {status: code for code, status in enumerate(STATUSES, start=1)}
 # The temporary table of a chunk's new values, until they are stored.
 MOVES_TABLE = "helpdesk_ticket_deadline_moves"
 
@@ -287,7 +288,6 @@ class HelpdeskTicket(models.Model):
                 moves=moves,
             )
         )
-        status_code = {status: code for code, status in enumerate(STATUSES, start=1)}
         statements.copy_from(
             SQL("COPY %s FROM STDIN WITH (FORMAT binary)", moves),
             copy_binary(
@@ -295,7 +295,7 @@ class HelpdeskTicket(models.Model):
                     (ticket_ids, "int4"),
                     (row_ids, "int4"),
                     *((column, "int8") for column in values[:4]),
-                    ([status_code.get(status, 0) for status in values[4]], "int4"),
+                    ([STATUS_CODE.get(status, 0) for status in values[4]], "int4"),
                     *((column, "int8") for column in before),
                 ]
             ),
